@@ -1,0 +1,19 @@
+// Package e2e tests the built scp binary end to end against a real OpenSSH
+// sshd (internal/sshdtest), side by side with OpenSSH's `/usr/bin/scp -O`.
+//
+// The differential suite (TestDifferential) runs every case of the table in
+// cases_test.go three times in fresh, identical temporary trees:
+//
+//	reference: /usr/bin/scp -O as client, remote scp = OpenSSH's
+//	client:    our binary as client,      remote scp = OpenSSH's
+//	server:    /usr/bin/scp -O as client, remote scp = our binary
+//
+// and requires the client and server runs to agree with the reference on
+// the exit status, stdout, stderr (after replacing temporary paths by
+// placeholders) and the resulting file trees (names, types, modes, sizes,
+// SHA-256, symlink targets, and mtime/atime classes).
+//
+// TestMain builds ./cmd/scp once. SCP_UNDER_TEST=/path/to/program replaces
+// the build; pointing it at a wrapper running `exec /usr/bin/scp -O "$@"`
+// checks the harness itself, since then every comparison must agree.
+package e2e

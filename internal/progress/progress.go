@@ -1,0 +1,39 @@
+// Package progress draws scp's per-file progress meter: one line per file on the terminal, redrawn about
+// once a second, in the spirit of OpenSSH's, rendered by github.com/schollz/progressbar/v3.
+package progress
+
+import (
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Meter is what the copy engine reports to. The engine calls, for every file whose data moves:
+// Start(name, size) once, Add(n) for each chunk (from the goroutine moving data), then Finish() once.
+// Methods must be cheap and never block on the terminal for long.
+type Meter interface {
+	Start(name string, size int64)
+	Add(n int64)
+	Finish()
+}
+
+// New returns the meter for this process: a real bar on out when out is a terminal, we are in the terminal's
+// foreground process group (re-checked at each redraw like OpenSSH, so `scp ... &` in the background stays
+// quiet), and quiet is false; otherwise a no-op meter that writes nothing.
+func New(out *os.File, quiet bool) Meter {
+	if quiet || out == nil {
+		return nop{}
+	}
+	fd := int(out.Fd())
+	if !term.IsTerminal(fd) {
+		return nop{}
+	}
+	return &barMeter{w: termWriter{f: out, fd: fd}, cols: func() int { return termCols(fd) }}
+}
+
+// nop is the meter for -q and for output that is not a terminal.
+type nop struct{}
+
+func (nop) Start(string, int64) {}
+func (nop) Add(int64)           {}
+func (nop) Finish()             {}

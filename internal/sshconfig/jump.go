@@ -1,0 +1,156 @@
+package sshconfig
+
+import (
+	"strconv"
+	"strings"
+)
+
+// parseProxyCommand stores the command verbatim. ProxyCommand and ProxyJump
+// share one slot in ssh: whichever comes first wins.
+func parseProxyCommand(l *line) error {
+	cmd := l.commandText()
+	if l.active && !l.ev.proxySet {
+		l.ev.proxySet = true
+		l.set(cmd)
+	}
+	return nil
+}
+
+// parseProxyJump checks every hop of [user@]host[:port] or ssh:// URIs and
+// stores the list the way ssh -G prints it ("none" stores nothing but still
+// takes the slot).
+func parseProxyJump(l *line) error {
+	spec := l.commandText()
+	hops := spec
+	if i := strings.IndexByte(hops, '#'); i >= 0 {
+		hops = hops[:i]
+	}
+	hops = strings.TrimRight(hops, " \t\r\n")
+	var last string
+	if !strings.EqualFold(spec, "none") {
+		for i, hop := range strings.Split(hops, ",") {
+			user, host, port, ok := parseHop(hop)
+			if !ok {
+				return l.bad("Invalid ProxyJump \"%s\"", spec)
+			}
+			if i == strings.Count(hops, ",") {
+				last = formatHop(user, host, port)
+			}
+		}
+	}
+	if !l.active || l.ev.proxySet {
+		return nil
+	}
+	l.ev.proxySet = true
+	if last != "" {
+		if i := strings.LastIndexByte(hops, ','); i > 0 {
+			last = hops[:i] + "," + last
+		}
+		l.set(last)
+	}
+	return nil
+}
+
+// formatHop writes a hop like ssh -G: numeric hosts in brackets.
+func formatHop(user, host string, port int) string {
+	s := host
+	if strings.Contains(host, ":") || strings.Trim(host, "1234567890.") == "" {
+		s = "[" + host + "]"
+	}
+	if user != "" {
+		s = user + "@" + s
+	}
+	if port > 0 {
+		s += ":" + strconv.Itoa(port)
+	}
+	return s
+}
+
+// parseHop parses one jump host; port is -1 when absent.
+func parseHop(s string) (user, host string, port int, ok bool) {
+	if rest, isURI := strings.CutPrefix(s, "ssh://"); isURI {
+		return parseSSHURI(rest)
+	}
+	port = -1
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		if i == 0 {
+			return "", "", 0, false
+		}
+		user, s = s[:i], s[i+1:]
+	}
+	host, rest, ok := hpdelim(s)
+	if !ok || host == "" {
+		return "", "", 0, false
+	}
+	if rest != nil && *rest != "" {
+		if port = a2port(*rest); port <= 0 {
+			return "", "", 0, false
+		}
+	}
+	return user, host, port, true
+}
+
+// parseSSHURI parses the part of ssh://[user[;params]@]host[:port][/] after
+// the scheme. A path is not allowed for a jump host.
+func parseSSHURI(s string) (user, host string, port int, ok bool) {
+	port = -1
+	if info, rest, found := strings.Cut(s, "@"); found {
+		info, _, _ = strings.Cut(info, ";")
+		if info == "" {
+			return "", "", 0, false
+		}
+		if user, ok = urlDecode(info); !ok {
+			return "", "", 0, false
+		}
+		s = rest
+	}
+	host, rest, delim, ok := hpdelimURI(s)
+	if !ok || host == "" {
+		return "", "", 0, false
+	}
+	if host = cleanHostname(host); !validDomainSyntax(host) {
+		return "", "", 0, false
+	}
+	if delim == ':' && rest != "" {
+		p, path, _ := strings.Cut(rest, "/")
+		if port = a2port(p); port <= 0 {
+			return "", "", 0, false
+		}
+		rest = path
+	}
+	return user, host, port, rest == ""
+}
+
+// hpdelimURI is hpdelim reporting which delimiter ended the host.
+func hpdelimURI(s string) (host, rest string, delim byte, ok bool) {
+	h, r, ok := hpdelim(s)
+	if !ok || r == nil {
+		return h, "", 0, ok
+	}
+	return h, *r, s[len(s)-len(*r)-1], true
+}
+
+func validDomainSyntax(name string) bool {
+	_, errstr := validDomain(name)
+	return errstr == ""
+}
+
+// urlDecode undoes %XX escapes and '+' for space; ok is false for a bad escape.
+func urlDecode(s string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '+':
+			b.WriteByte(' ')
+		case '%':
+			if i+2 >= len(s) || digitValue(s[i+1]) > 15 || digitValue(s[i+2]) > 15 {
+				return "", false
+			}
+			b.WriteByte(byte(digitValue(s[i+1])<<4 | digitValue(s[i+2])))
+			i += 2
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), true
+}

@@ -1,0 +1,128 @@
+package sshdtest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// runSSH runs OpenSSH's ssh with the server's client config and returns
+// its combined output.
+func runSSH(t *testing.T, s *Server, args ...string) (string, error) {
+	t.Helper()
+	ssh, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("ssh client not available")
+	}
+	cmd := exec.Command(ssh, append([]string{"-F", s.ConfigFile}, args...)...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LC_ALL=C"}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestStartAndLogin(t *testing.T) {
+	s := Start(t, Config{})
+	for _, host := range []string{HostAlias, "127.0.0.1", "localhost"} {
+		out, err := runSSH(t, s, host, "echo ok; id -un")
+		if err != nil {
+			t.Fatalf("ssh %s: %v\n%s", host, err, out)
+		}
+		if want := "ok\n" + s.User + "\n"; out != want {
+			t.Errorf("ssh %s: got %q, want %q", host, out, want)
+		}
+	}
+	for _, p := range []string{s.Dir, s.ClientKey, s.KnownHosts, s.ConfigFile, s.LogFile} {
+		if !filepath.IsAbs(p) {
+			t.Errorf("%q is not absolute", p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			t.Error(err)
+		}
+	}
+	if !strings.HasSuffix(s.Addr, ":"+strconv.Itoa(s.Port)) {
+		t.Errorf("Addr %q does not end in Port %d", s.Addr, s.Port)
+	}
+}
+
+// The files must also work for a Go client (what our scp uses).
+func TestGoClient(t *testing.T) {
+	s := Start(t, Config{})
+	keyPEM, err := os.ReadFile(s.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.ParsePrivateKey(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk, err := knownhosts.New(s.KnownHosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ssh.Dial("tcp", s.Addr, &ssh.ClientConfig{
+		User:            s.User,
+		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: hk,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.Output("echo hello")
+	if err != nil || string(out) != "hello\n" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}
+
+func TestRemotePath(t *testing.T) {
+	bin := t.TempDir()
+	fake := "#!/bin/sh\necho \"fake-scp $*\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "scp"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := Start(t, Config{RemotePath: bin})
+	out, err := runSSH(t, s, HostAlias, "command -v scp")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := filepath.Join(bin, "scp") + "\n"; out != want {
+		t.Errorf("remote `command -v scp` = %q, want %q", out, want)
+	}
+	// The command line keeps shell semantics and its exit status.
+	out, err = runSSH(t, s, HostAlias, "scp -t -- '-x  y'; exit 3")
+	if out != "fake-scp -t -- -x  y\n" {
+		t.Errorf("got %q", out)
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		t.Errorf("exit: %v, want status 3", err)
+	}
+
+	// Without RemotePath the system scp is found.
+	plain := Start(t, Config{})
+	out, err = runSSH(t, plain, HostAlias, "command -v scp")
+	if err != nil || strings.Contains(out, bin) {
+		t.Errorf("plain server: command -v scp = %q, %v", out, err)
+	}
+}
+
+func TestExtra(t *testing.T) {
+	s := Start(t, Config{Extra: []string{
+		"SetEnv SSHDTEST_EXTRA=yes",
+		"Match User nobody-sshdtest",
+		"  PermitTTY no",
+	}})
+	out, err := runSSH(t, s, HostAlias, "echo $SSHDTEST_EXTRA")
+	if err != nil || out != "yes\n" {
+		t.Errorf("got %q, %v", out, err)
+	}
+}

@@ -1,0 +1,239 @@
+package scp
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxLine bounds a control or status line. OpenSSH reads 2047 bytes and
+// splits longer lines; we refuse them instead, so a peer sending megabytes
+// without a newline ends the copy rather than our memory.
+const MaxLine = 8192
+
+// dataBufSize is the chunk in which file data is read and written.
+const dataBufSize = 256 << 10
+
+// ErrLostConnection means the peer went away in the middle of the protocol.
+var ErrLostConnection = errors.New("lost connection")
+
+// ErrIncomplete means at least one file or directory was not copied. Each
+// problem was passed to Options.Report when it happened.
+var ErrIncomplete = errors.New("not all files were copied")
+
+// RemoteError is a warning (\1) or fatal (\2) message sent by the peer.
+type RemoteError struct {
+	Fatal bool
+	Msg   string
+}
+
+func (e *RemoteError) Error() string { return e.Msg }
+
+// Progress observes the data of each file as it moves.
+type Progress interface {
+	Start(name string, size int64)
+	Add(n int64)
+	Finish()
+}
+
+// Options control both sides of a copy.
+type Options struct {
+	Recursive   bool // -r: copy directories
+	Preserve    bool // -p: send and apply times and exact modes
+	TargetIsDir bool // -d: the sink's target must be a directory
+	// Report receives each message for the user, worded as OpenSSH prints
+	// it and not yet sanitised. Nil in the server role, where OpenSSH
+	// prints nothing locally.
+	Report func(msg string)
+	// Progress, if not nil, is told about each file's data.
+	Progress Progress
+	// Debug, if not nil, receives -v lines such as "Sending file modes: ...".
+	Debug func(msg string)
+}
+
+// conn is one side's view of the stream: buffered records and statuses in,
+// records, statuses and data out, plus OpenSSH's error bookkeeping.
+type conn struct {
+	ctx  context.Context
+	r    *bufio.Reader
+	w    *bufio.Writer
+	opt  *Options
+	errs int
+	// fatal is set once the stream can no longer be trusted.
+	fatal error
+	buf   []byte
+}
+
+func newConn(ctx context.Context, r io.Reader, w io.Writer, opt *Options) *conn {
+	c := &conn{ctx: ctx, w: bufio.NewWriterSize(w, 64<<10), opt: opt}
+	c.r = bufio.NewReaderSize(flushingReader{r: r, c: c}, 64<<10)
+	return c
+}
+
+// flushingReader sends whatever is buffered for the peer before it blocks
+// waiting for the peer, so neither side can wait on a reply still sitting in
+// the other's buffer.
+type flushingReader struct {
+	r io.Reader
+	c *conn
+}
+
+func (f flushingReader) Read(p []byte) (int, error) {
+	f.c.flush()
+	return f.r.Read(p)
+}
+
+func (c *conn) report(msg string) {
+	if c.opt.Report != nil {
+		c.opt.Report(msg)
+	}
+}
+
+func (c *conn) debug(format string, args ...any) {
+	if c.opt.Debug != nil {
+		c.opt.Debug(fmt.Sprintf(format, args...))
+	}
+}
+
+// runErr is OpenSSH's run_err: count the error, tell the peer, tell the user.
+func (c *conn) runErr(msg string) {
+	c.errs++
+	c.send(Record{Kind: KindWarning, Text: "scp: " + msg})
+	c.flush()
+	c.report(msg)
+}
+
+// fail records a fatal error (reporting it once) and returns it.
+func (c *conn) fail(err error) error {
+	if c.fatal == nil {
+		c.fatal = err
+		c.report(err.Error())
+	}
+	return err
+}
+
+func (c *conn) send(r Record) {
+	c.buf = r.Append(c.buf[:0])
+	c.write(c.buf)
+}
+
+func (c *conn) sendOK() { c.write([]byte{0}) }
+
+func (c *conn) write(p []byte) {
+	if c.fatal != nil {
+		return
+	}
+	if _, err := c.w.Write(p); err != nil {
+		c.fail(ErrLostConnection)
+	}
+}
+
+func (c *conn) flush() {
+	if c.fatal != nil {
+		return
+	}
+	if err := c.w.Flush(); err != nil {
+		c.fail(ErrLostConnection)
+	}
+}
+
+// readLine returns the next line without its newline. io.EOF is returned
+// only when the stream ends before the line's first byte.
+func (c *conn) readLine() ([]byte, error) {
+	line, err := c.r.ReadSlice('\n')
+	if err == nil {
+		return line[:len(line)-1], nil
+	}
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return c.readLongLine(line)
+	}
+	if len(line) == 0 && err == io.EOF {
+		return nil, io.EOF
+	}
+	return nil, ErrLostConnection
+}
+
+// readLongLine continues a line longer than the read buffer, up to MaxLine.
+func (c *conn) readLongLine(start []byte) ([]byte, error) {
+	line := append([]byte(nil), start...)
+	for len(line) <= MaxLine {
+		more, err := c.r.ReadSlice('\n')
+		line = append(line, more...)
+		if err == nil {
+			if len(line) > MaxLine+1 {
+				break
+			}
+			return line[:len(line)-1], nil
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, ErrLostConnection
+		}
+	}
+	return nil, protocolErr(fmt.Sprintf("control record longer than %d bytes", MaxLine))
+}
+
+// readStatus reads one reply: nil for \0, a *RemoteError for \1 and \2
+// (reported and counted), ErrLostConnection at EOF, and a *ProtocolError for
+// any other byte.
+func (c *conn) readStatus() error {
+	if c.fatal != nil {
+		return c.fatal
+	}
+	b, err := c.r.ReadByte()
+	if err != nil {
+		return c.fail(ErrLostConnection)
+	}
+	switch b {
+	case 0:
+		return nil
+	case KindWarning, KindFatal:
+		line, err := c.readLine()
+		if err != nil {
+			return c.fail(ErrLostConnection)
+		}
+		c.errs++
+		c.report(string(line))
+		rerr := &RemoteError{Fatal: b == KindFatal, Msg: string(line)}
+		if rerr.Fatal {
+			c.fatal = rerr
+		}
+		return rerr
+	}
+	return c.fail(c.garbage(b))
+}
+
+// garbage describes a reply that is not a status byte, typically a line of
+// a shell start-up file. It shows what has already arrived of that line, but
+// never waits for more: a peer that breaks the protocol may send nothing else.
+func (c *conn) garbage(first byte) error {
+	n := min(c.r.Buffered(), MaxLine)
+	rest, _ := c.r.Peek(n)
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	return &RemoteError{Fatal: true, Msg: string(first) + string(rest)}
+}
+
+// errorsSeen turns the error count into Send's and Receive's result.
+func (c *conn) result() error {
+	c.flush()
+	if c.fatal != nil {
+		return c.fatal
+	}
+	if c.errs > 0 {
+		return ErrIncomplete
+	}
+	return nil
+}
+
+// checkContext stops the copy between records once ctx is done.
+func (c *conn) checkContext() error {
+	if err := c.ctx.Err(); err != nil {
+		c.fatal = err
+		return err
+	}
+	return nil
+}

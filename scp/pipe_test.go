@@ -1,0 +1,34 @@
+package scp
+
+import (
+	"context"
+	"io"
+	"testing"
+)
+
+// copyLocal runs Send and Receive against each other over pipes, the way
+// the two ends of an SSH session would, and returns both results and the
+// messages each side reported.
+func copyLocal(t *testing.T, fsys FS, paths []string, target string, opt Options) (sendErr, recvErr error, msgs []string) {
+	t.Helper()
+	toSink, fromSource := io.Pipe()
+	toSource, fromSink := io.Pipe()
+	sinkOpt, sourceOpt := opt, opt
+	var sinkMsgs []string
+	sinkOpt.Report = func(m string) { sinkMsgs = append(sinkMsgs, m) }
+	sourceOpt.Report = func(m string) { msgs = append(msgs, "source: "+m) }
+	done := make(chan error, 1)
+	go func() {
+		err := Receive(context.Background(), toSink, fromSink, fsys, target, sinkOpt)
+		fromSink.Close()
+		toSink.CloseWithError(io.EOF)
+		done <- err
+	}()
+	sendErr = Send(context.Background(), toSource, fromSource, fsys, paths, sourceOpt)
+	fromSource.Close()
+	recvErr = <-done
+	for _, m := range sinkMsgs {
+		msgs = append(msgs, "sink: "+m)
+	}
+	return sendErr, recvErr, msgs
+}

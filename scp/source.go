@@ -1,0 +1,208 @@
+package scp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Send is the source side of a copy: it waits for the sink's first reply,
+// then sends each path in turn. A path that cannot be sent is reported and
+// skipped; the copy goes on with the next. The result is nil, ErrIncomplete
+// after any such problem, or the error that ended the copy early
+// (ErrLostConnection, a fatal *RemoteError or a *ProtocolError).
+func Send(ctx context.Context, r io.Reader, w io.Writer, fsys FS, paths []string, opt Options) error {
+	c := newConn(ctx, r, w, &opt)
+	s := &source{conn: c, fsys: fsys, data: make([]byte, dataBufSize)}
+	if err := c.readStatus(); err != nil {
+		return c.result()
+	}
+	for _, p := range paths {
+		if s.sendPath(p) != nil {
+			break
+		}
+	}
+	return c.result()
+}
+
+type source struct {
+	*conn
+	fsys FS
+	data []byte
+}
+
+// stopped reports whether the copy cannot go on.
+func (s *source) stopped() error {
+	if s.fatal != nil {
+		return s.fatal
+	}
+	return s.checkContext()
+}
+
+// sendPath sends one file or tree; it returns an error only when the whole
+// copy must stop.
+func (s *source) sendPath(name string) error {
+	if err := s.stopped(); err != nil {
+		return err
+	}
+	for len(name) > 1 && strings.HasSuffix(name, "/") {
+		name = name[:len(name)-1]
+	}
+	shown := name
+	if strings.Contains(name, "\n") {
+		shown = visNewlines(name)
+	}
+	f, err := s.fsys.Open(name)
+	if err != nil {
+		s.runErr(shown + ": " + strerror(err))
+		return nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.runErr(shown + ": " + strerror(err))
+		return nil
+	}
+	switch {
+	case fi.Mode().IsRegular():
+		s.sendFile(f, fi, shown)
+	case fi.IsDir() && s.opt.Recursive:
+		s.sendDir(f, fi, name, shown)
+	default:
+		s.runErr(shown + ": not a regular file")
+	}
+	return s.stopped()
+}
+
+// sendTimes sends a T record and reports whether the sink accepted it.
+func (s *source) sendTimes(fi fs.FileInfo) bool {
+	atime, mtime := fileTimes(fi)
+	rec := Record{Kind: KindTime, Mtime: mtime.Unix(), Atime: atime.Unix()}
+	s.debug("File mtime %d atime %d", rec.Mtime, rec.Atime)
+	s.debug("Sending file timestamps: %s", rec)
+	s.send(rec)
+	return s.readStatus() == nil
+}
+
+func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
+	if s.opt.Preserve && !s.sendTimes(fi) {
+		return
+	}
+	rec := Record{Kind: KindFile, Mode: unixMode(fi.Mode()) & 06777, Size: fi.Size(), Name: path.Base(shown)}
+	s.debug("Sending file modes: %s", rec)
+	s.send(rec)
+	if s.readStatus() != nil {
+		return
+	}
+	if p := s.opt.Progress; p != nil {
+		p.Start(rec.Name, rec.Size)
+		defer p.Finish()
+	}
+	readErr := s.copyData(f, rec.Size)
+	if s.fatal != nil {
+		return
+	}
+	if readErr != nil {
+		s.runErr(shown + ": " + strerror(readErr))
+	} else {
+		s.sendOK()
+	}
+	s.readStatus()
+}
+
+// copyData sends exactly size bytes of f. A read error or a file that
+// shrank is padded with zeros to keep the stream in sync and returned.
+func (s *source) copyData(f io.Reader, size int64) error {
+	var readErr error
+	for left := size; left > 0 && s.fatal == nil; {
+		chunk := s.data[:min(left, int64(len(s.data)))]
+		if readErr == nil {
+			n, err := io.ReadFull(f, chunk)
+			if err != nil {
+				readErr = err
+				if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+					readErr = errShrunk
+				}
+				clear(chunk[n:])
+			}
+		} else {
+			clear(chunk)
+		}
+		s.write(chunk)
+		if readErr == nil && s.opt.Progress != nil {
+			s.opt.Progress.Add(int64(len(chunk)))
+		}
+		left -= int64(len(chunk))
+	}
+	return readErr
+}
+
+// errShrunk words a file that ended before its announced size as OpenSSH
+// does (its short write there reports EPIPE).
+var errShrunk = errors.New("Broken pipe")
+
+func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
+	if s.opt.Preserve && !s.sendTimes(fi) {
+		return
+	}
+	rec := Record{Kind: KindDir, Mode: unixMode(fi.Mode()) & 06777, Name: path.Base(shown)}
+	s.debug("Entering directory: %s", rec)
+	s.send(rec)
+	if s.readStatus() != nil {
+		return
+	}
+	for {
+		entries, err := f.ReadDir(256)
+		for _, e := range entries {
+			if s.sendPath(name+"/"+e.Name()) != nil {
+				return
+			}
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				s.runErr(shown + ": " + strerror(err))
+			}
+			break
+		}
+	}
+	s.send(Record{Kind: KindEndDir})
+	s.readStatus()
+}
+
+// visNewlines encodes a name containing a newline the way OpenSSH's
+// strnvis(VIS_NL) does, so the name cannot end its C record early.
+func visNewlines(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == ' ' || c == '\t' || (c > ' ' && c < 0x7f):
+			b.WriteByte(c)
+		case c&0x7f == ' ':
+			fmt.Fprintf(&b, `\%03o`, c)
+		default:
+			b.WriteByte('\\')
+			if c >= 0x80 {
+				b.WriteByte('M')
+				c &= 0x7f
+			}
+			switch {
+			case c == 0x7f:
+				b.WriteString("^?")
+			case c < ' ':
+				b.WriteByte('^')
+				b.WriteByte(c + '@')
+			default:
+				b.WriteByte('-')
+				b.WriteByte(c)
+			}
+		}
+	}
+	return b.String()
+}
