@@ -121,6 +121,9 @@ type result struct {
 	tree   map[string]entry
 	err    error // the harness could not run the case properly
 	argv   []string
+	// initial holds the tree paths the run started with (the same for
+	// every run of a case).
+	initial map[string]bool
 }
 
 const (
@@ -140,12 +143,20 @@ func runCase(t *testing.T, c dcase, s side, base, token string) result {
 		t.Fatal(err)
 	}
 	v := vars{R: filepath.Join(root, "remote"), L: filepath.Join(root, "local"), root: root, N: token, user: s.srv.User, port: s.srv.Port}
-	var stamps []string
+	initial := map[string]bool{"local": true, "remote": true}
+	stamps := []string{v.L, v.R}
+	for _, p := range stamps {
+		if err := os.Mkdir(p, 0o755); err != nil {
+			t.Fatalf("setup: %v", err)
+		}
+	}
 	for _, n := range stdTree(c.opt&big != 0) {
-		p := filepath.Join(root, v.expand(n.path))
+		rel := v.expand(n.path)
+		p := filepath.Join(root, rel)
 		if err := makeNode(p, n); err != nil {
 			t.Fatalf("setup: %v", err)
 		}
+		initial[rel] = true
 		if n.kind != 'l' {
 			stamps = append(stamps, p)
 		}
@@ -157,6 +168,7 @@ func runCase(t *testing.T, c dcase, s side, base, token string) result {
 			if err := os.WriteFile(h.abs, []byte(h.content), 0o644); err != nil {
 				t.Fatalf("setup: %v", err)
 			}
+			initial["~/"+h.name] = true
 			stamps = append(stamps, h.abs)
 		}
 	}
@@ -179,7 +191,7 @@ func runCase(t *testing.T, c dcase, s side, base, token string) result {
 	for _, a := range c.args {
 		args = append(args, v.expand(a))
 	}
-	res := result{argv: append([]string{s.prog}, args...)}
+	res := result{argv: append([]string{s.prog}, args...), initial: initial}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.prog, args...)
@@ -366,19 +378,24 @@ func timeClass(t time.Time) string {
 	return "new"
 }
 
-// render is the comparable text of an entry. Atimes of files are compared
-// only when the case preserves times (they are otherwise whatever reading
-// did to them).
-func (e entry) render(atimes bool) string {
+// render is the comparable text of an entry. Times are shown as classes
+// (see timeClass). Directory mtimes (which any temporary file disturbs)
+// and file atimes are included only when the case preserves times, and
+// atimes only for paths the run created: the atime of a source file is
+// whatever reading it did.
+func (e entry) render(times, atime bool) string {
 	switch e.kind {
 	case 'f':
 		s := fmt.Sprintf("file %04o size=%d sha256=%.16s mtime=%s", e.perm, e.size, e.sum, timeClass(e.mtime))
-		if atimes {
+		if times && atime {
 			s += " atime=" + timeClass(e.atime)
 		}
 		return s
 	case 'd':
-		return fmt.Sprintf("dir  %04o mtime=%s", e.perm, timeClass(e.mtime))
+		if times {
+			return fmt.Sprintf("dir  %04o mtime=%s", e.perm, timeClass(e.mtime))
+		}
+		return fmt.Sprintf("dir  %04o", e.perm)
 	case 'l':
 		return fmt.Sprintf("link -> %s", e.target)
 	}
@@ -405,7 +422,7 @@ func compare(c dcase, ref, got result) []string {
 	if gs != rs {
 		d = append(d, "stderr:\n"+lineDiff(gs, rs))
 	}
-	atimes := c.preservesTimes()
+	times := c.preservesTimes()
 	names := map[string]bool{}
 	for n := range ref.tree {
 		names[n] = true
@@ -416,13 +433,14 @@ func compare(c dcase, ref, got result) []string {
 	for _, n := range slices.Sorted(maps.Keys(names)) {
 		g, gok := got.tree[n]
 		r, rok := ref.tree[n]
+		gs, rs := g.render(times, !ref.initial[n]), r.render(times, !ref.initial[n])
 		switch {
 		case !rok:
-			d = append(d, fmt.Sprintf("tree: %s: only in ours: %s", n, g.render(atimes)))
+			d = append(d, fmt.Sprintf("tree: %s: only in ours: %s", n, gs))
 		case !gok:
-			d = append(d, fmt.Sprintf("tree: %s: missing (OpenSSH: %s)", n, r.render(atimes)))
-		case g.render(atimes) != r.render(atimes):
-			d = append(d, fmt.Sprintf("tree: %s:\n  got     %s\n  OpenSSH %s", n, g.render(atimes), r.render(atimes)))
+			d = append(d, fmt.Sprintf("tree: %s: missing (OpenSSH: %s)", n, rs))
+		case gs != rs:
+			d = append(d, fmt.Sprintf("tree: %s:\n  got     %s\n  OpenSSH %s", n, gs, rs))
 		}
 	}
 	return d
@@ -475,24 +493,24 @@ func checkExpectations(c dcase, ref result, token string) []string {
 		case strings.Contains(w, "->"):
 			p, target, _ := strings.Cut(w, "->")
 			if e, ok := ref.tree[p]; !ok || e.kind != 'l' || e.target != target {
-				d = append(d, fmt.Sprintf("%s is %s, case expects a symlink to %s", p, ref.tree[p].render(false), target))
+				d = append(d, fmt.Sprintf("%s is %s, case expects a symlink to %s", p, ref.tree[p].render(false, false), target))
 			}
 		case strings.HasSuffix(w, "/"):
 			p := strings.TrimSuffix(w, "/")
 			if e, ok := ref.tree[p]; !ok || e.kind != 'd' {
-				d = append(d, fmt.Sprintf("%s is not a directory (%q), case expects one", p, ref.tree[p].render(false)))
+				d = append(d, fmt.Sprintf("%s is not a directory (%q), case expects one", p, ref.tree[p].render(false, false)))
 			}
 		case strings.Contains(w, "="):
 			p, content, _ := strings.Cut(w, "=")
 			sum := sha256.Sum256([]byte(content))
 			if e, ok := ref.tree[p]; !ok || e.kind != 'f' || e.sum != hex.EncodeToString(sum[:]) {
-				d = append(d, fmt.Sprintf("%s is %q, case expects a file holding %q", p, ref.tree[p].render(false), content))
+				d = append(d, fmt.Sprintf("%s is %q, case expects a file holding %q", p, ref.tree[p].render(false, false), content))
 			}
 		case strings.Contains(w, "@"): // path@MODE
 			p, mode, _ := strings.Cut(w, "@")
 			m, _ := strconv.ParseUint(mode, 8, 32)
 			if e, ok := ref.tree[p]; !ok || e.perm != uint32(m) {
-				d = append(d, fmt.Sprintf("%s is %q, case expects mode %s", p, ref.tree[p].render(false), mode))
+				d = append(d, fmt.Sprintf("%s is %q, case expects mode %s", p, ref.tree[p].render(false, false), mode))
 			}
 		default:
 			if _, ok := ref.tree[w]; !ok {

@@ -43,6 +43,7 @@ func TestHarnessDetects(t *testing.T) {
 		{"extra stderr", "up-file", side{prog: script("chatty", `/usr/bin/scp -O "$@"; s=$?; echo hello >&2; exit $s`), srv: plain}, `"hello\n"`},
 		{"wrong content", "down-file", side{prog: script("content", `/usr/bin/scp -O "$@"; s=$?; echo x >> dest/a.txt; exit $s`), srv: plain}, "tree: local/dest/a.txt:"},
 		{"drops -p", "up-p-files", side{prog: script("nop", `for a; do shift; [ "$a" = -p ] || set -- "$@" "$a"; done; exec /usr/bin/scp -O "$@"`), srv: plain}, "mtime="},
+		{"wrong atime", "down-p-file", side{prog: script("atime", `/usr/bin/scp -O "$@"; s=$?; touch -a dest/y.log; exit $s`), srv: plain}, "atime="},
 		{"touches source", "up-file", side{prog: script("touch", `/usr/bin/scp -O "$@"; s=$?; touch a.txt; exit $s`), srv: plain}, "tree: local/a.txt:"},
 		{"server umask", "up-file", side{prog: opensshSCP, pre: L{"-O"}, srv: badServer}, "file 0600"},
 	}

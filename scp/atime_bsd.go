@@ -1,9 +1,7 @@
-//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+//go:build darwin || freebsd || netbsd
 
 package scp
 
 import "syscall"
 
-func statAtime(st *syscall.Stat_t) (sec, nsec int64) {
-	return st.Atimespec.Sec, st.Atimespec.Nsec
-}
+func statAtime(st *syscall.Stat_t) (sec, nsec int64) { return st.Atimespec.Unix() }

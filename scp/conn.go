@@ -64,7 +64,11 @@ type conn struct {
 	errs int
 	// fatal is set once the stream can no longer be trusted.
 	fatal error
-	buf   []byte
+	// writeFailed is set once writing to the peer failed. Until then
+	// replies are still delivered after a fatal error on the read side,
+	// as OpenSSH, which does not buffer them, delivers them.
+	writeFailed bool
+	buf         []byte
 }
 
 func newConn(ctx context.Context, r io.Reader, w io.Writer, opt *Options) *conn {
@@ -123,61 +127,45 @@ func (c *conn) send(r Record) {
 func (c *conn) sendOK() { c.write([]byte{0}) }
 
 func (c *conn) write(p []byte) {
-	if c.fatal != nil {
+	if c.writeFailed {
 		return
 	}
 	if _, err := c.w.Write(p); err != nil {
+		c.writeFailed = true
 		c.fail(ErrLostConnection)
 	}
 }
 
 func (c *conn) flush() {
-	if c.fatal != nil {
+	if c.writeFailed {
 		return
 	}
 	if err := c.w.Flush(); err != nil {
+		c.writeFailed = true
 		c.fail(ErrLostConnection)
 	}
 }
 
 // readLine returns the next line without its newline. io.EOF is returned
-// only when the stream ends before the line's first byte.
+// only when the stream ends before the line's first byte. A line longer
+// than MaxLine is a *ProtocolError; the read buffer is larger than MaxLine,
+// so ReadSlice always sees either the newline or too many bytes.
 func (c *conn) readLine() ([]byte, error) {
 	line, err := c.r.ReadSlice('\n')
-	if err == nil {
+	switch {
+	case err == nil && len(line) <= MaxLine+1:
 		return line[:len(line)-1], nil
-	}
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return c.readLongLine(line)
-	}
-	if len(line) == 0 && err == io.EOF {
+	case err == nil || errors.Is(err, bufio.ErrBufferFull):
+		return nil, protocolErr(fmt.Sprintf("control record longer than %d bytes", MaxLine))
+	case len(line) == 0 && err == io.EOF:
 		return nil, io.EOF
 	}
 	return nil, ErrLostConnection
 }
 
-// readLongLine continues a line longer than the read buffer, up to MaxLine.
-func (c *conn) readLongLine(start []byte) ([]byte, error) {
-	line := append([]byte(nil), start...)
-	for len(line) <= MaxLine {
-		more, err := c.r.ReadSlice('\n')
-		line = append(line, more...)
-		if err == nil {
-			if len(line) > MaxLine+1 {
-				break
-			}
-			return line[:len(line)-1], nil
-		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, ErrLostConnection
-		}
-	}
-	return nil, protocolErr(fmt.Sprintf("control record longer than %d bytes", MaxLine))
-}
-
 // readStatus reads one reply: nil for \0, a *RemoteError for \1 and \2
-// (reported and counted), ErrLostConnection at EOF, and a *ProtocolError for
-// any other byte.
+// (reported and counted), ErrLostConnection at EOF, and for any other byte
+// a fatal *RemoteError showing what has arrived of that line.
 func (c *conn) readStatus() error {
 	if c.fatal != nil {
 		return c.fatal
@@ -191,8 +179,11 @@ func (c *conn) readStatus() error {
 		return nil
 	case KindWarning, KindFatal:
 		line, err := c.readLine()
+		if errors.Is(err, io.EOF) {
+			err = ErrLostConnection
+		}
 		if err != nil {
-			return c.fail(ErrLostConnection)
+			return c.fail(err)
 		}
 		c.errs++
 		c.report(string(line))
@@ -217,7 +208,7 @@ func (c *conn) garbage(first byte) error {
 	return &RemoteError{Fatal: true, Msg: string(first) + string(rest)}
 }
 
-// errorsSeen turns the error count into Send's and Receive's result.
+// result turns the error count into Send's and Receive's result.
 func (c *conn) result() error {
 	c.flush()
 	if c.fatal != nil {

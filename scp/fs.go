@@ -65,9 +65,11 @@ func (OS) Mkdir(name string, perm fs.FileMode) error { return os.Mkdir(name, per
 // Chmod implements FS.
 func (OS) Chmod(name string, mode fs.FileMode) error { return os.Chmod(name, mode) }
 
-// Chtimes implements FS.
+// Chtimes implements FS. Unlike os.Chtimes it sets times beyond the year
+// 2262 as given (the file system may clamp them), as utimes(2) does for
+// OpenSSH.
 func (OS) Chtimes(name string, atime, mtime time.Time) error {
-	return os.Chtimes(name, atime, mtime)
+	return chtimes(name, atime, mtime)
 }
 
 // Umask implements FS.

@@ -4,6 +4,7 @@ package scp
 
 import (
 	"io/fs"
+	"os"
 	"time"
 )
 
@@ -12,3 +13,5 @@ const openNonblock = 0
 var processUmask fs.FileMode = 0
 
 func accessTime(fi fs.FileInfo) (time.Time, bool) { return time.Time{}, false }
+
+func chtimes(name string, atime, mtime time.Time) error { return os.Chtimes(name, atime, mtime) }

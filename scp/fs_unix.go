@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 const openNonblock = syscall.O_NONBLOCK
@@ -25,4 +27,20 @@ func accessTime(fi fs.FileInfo) (time.Time, bool) {
 	}
 	sec, nsec := statAtime(st)
 	return time.Unix(sec, nsec), true
+}
+
+// chtimes sets whole timespecs: os.Chtimes goes through UnixNano, which
+// overflows after the year 2262.
+func chtimes(name string, atime, mtime time.Time) error {
+	var ts [2]unix.Timespec
+	for i, t := range [2]time.Time{atime, mtime} {
+		var err error
+		if ts[i], err = unix.TimeToTimespec(t); err != nil {
+			return &fs.PathError{Op: "chtimes", Path: name, Err: err}
+		}
+	}
+	if err := unix.UtimesNano(name, ts[:]); err != nil {
+		return &fs.PathError{Op: "chtimes", Path: name, Err: err}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package scp
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -76,9 +77,15 @@ func (r Record) String() string {
 // ParseRecord parses one control line without its final newline. Errors are
 // *ProtocolError with OpenSSH's wording. A line whose first byte is not a
 // known kind yields an error with the reason "expected control record".
+// Like OpenSSH, which handles the line as a C string, ParseRecord ignores
+// everything from the first NUL byte on.
 func ParseRecord(line []byte) (Record, error) {
 	if len(line) == 0 {
 		return Record{}, protocolErr("unexpected <newline>")
+	}
+	line = cString(line)
+	if len(line) == 0 {
+		return Record{}, protocolErr("expected control record")
 	}
 	switch kind := line[0]; kind {
 	case KindWarning, KindFatal:
@@ -92,6 +99,14 @@ func ParseRecord(line []byte) (Record, error) {
 		return parseEntry(kind, line[1:])
 	}
 	return Record{}, protocolErr("expected control record")
+}
+
+// cString cuts b at its first NUL byte.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func parseEntry(kind byte, s []byte) (Record, error) {
@@ -157,11 +172,10 @@ func parseTimeField(s []byte, field string) (int64, []byte, error) {
 		sec = math.MaxInt64
 	}
 	s = s[digits+1:]
-	end := usecEnd(s)
-	usec, err := strconv.ParseInt(string(s[:end]), 10, 64)
+	usec, end, ok := strtol(s)
 	last := field == "atime"
 	delimited := (last && end == len(s)) || (!last && end < len(s) && s[end] == ' ')
-	if err != nil || usec < 0 || usec > 999999 || !delimited {
+	if !ok || usec < 0 || usec > 999999 || !delimited {
 		return 0, nil, protocolErr(field + ".usec not delimited")
 	}
 	if !last {
@@ -170,13 +184,25 @@ func parseTimeField(s []byte, field string) (int64, []byte, error) {
 	return sec, s[end:], nil
 }
 
-// usecEnd returns the length of the optionally signed decimal at s's start.
-func usecEnd(s []byte) int {
+// strtol reads a decimal at s's start the way C's strtol does, which is
+// how OpenSSH reads the microseconds: leading white space and a sign are
+// allowed, and no digits at all is 0 with end 0. ok is false on overflow.
+func strtol(s []byte) (v int64, end int, ok bool) {
 	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
+		i++
+	}
+	start := i
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
 	}
-	return i + leadingDigits(s[i:])
+	digits := leadingDigits(s[i:])
+	if digits == 0 {
+		return 0, 0, true
+	}
+	end = i + digits
+	v, err := strconv.ParseInt(string(s[start:end]), 10, 64)
+	return v, end, err == nil
 }
 
 func leadingDigits(s []byte) int {

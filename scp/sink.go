@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"path"
 	"time"
 )
 
@@ -100,7 +99,7 @@ func (k *sink) receive(target string, depth int) error {
 		if rec.Kind == KindDir {
 			err = k.receiveDir(dst, mode, times, depth)
 		} else {
-			k.receiveFile(dst, rec.Size, mode, times)
+			k.receiveFile(dst, rec.Name, rec.Size, mode, times)
 		}
 		times = nil
 		if err != nil {
@@ -128,7 +127,9 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 		return Record{}, k.screwup(err)
 	}
 	if err != nil {
-		return Record{}, k.fail(ErrLostConnection)
+		// The stream ended inside a record: OpenSSH says so to the peer.
+		k.runErr(protocolErr("lost connection").Error())
+		return Record{}, k.stop(ErrLostConnection)
 	}
 	rec, err := ParseRecord(line)
 	if err == nil {
@@ -139,7 +140,7 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	}
 	if first && len(line) > 0 && errors.As(err, &pe) && pe.Reason == "expected control record" {
 		// Typically the remote shell's complaint, such as "No match.".
-		k.runErr(string(line))
+		k.runErr(string(cString(line)))
 		return Record{}, k.stop(ErrIncomplete)
 	}
 	return Record{}, k.screwup(err)
@@ -199,7 +200,7 @@ func (k *sink) receiveDir(dst string, mode uint32, times *Record, depth int) err
 	return nil
 }
 
-func (k *sink) receiveFile(dst string, size int64, mode uint32, times *Record) {
+func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Record) {
 	fi, statErr := k.fsys.Stat(dst)
 	exists := statErr == nil
 	createMode := mode | 0200
@@ -215,7 +216,7 @@ func (k *sink) receiveFile(dst string, size int64, mode uint32, times *Record) {
 			noted = msg
 		}
 	}
-	writeErr := k.receiveData(f, path.Base(dst), size)
+	writeErr := k.receiveData(f, name, size)
 	if k.fatal != nil {
 		f.Close()
 		return

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"strings"
 )
 
@@ -92,7 +91,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 	if s.opt.Preserve && !s.sendTimes(fi) {
 		return
 	}
-	rec := Record{Kind: KindFile, Mode: unixMode(fi.Mode()) & 06777, Size: fi.Size(), Name: path.Base(shown)}
+	rec := Record{Kind: KindFile, Mode: unixMode(fi.Mode()) & 06777, Size: fi.Size(), Name: lastElem(shown)}
 	s.debug("Sending file modes: %s", rec)
 	s.send(rec)
 	if s.readStatus() != nil {
@@ -149,7 +148,7 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 	if s.opt.Preserve && !s.sendTimes(fi) {
 		return
 	}
-	rec := Record{Kind: KindDir, Mode: unixMode(fi.Mode()) & 06777, Name: path.Base(shown)}
+	rec := Record{Kind: KindDir, Mode: unixMode(fi.Mode()) & 06777, Name: lastElem(shown)}
 	s.debug("Entering directory: %s", rec)
 	s.send(rec)
 	if s.readStatus() != nil {
@@ -206,3 +205,7 @@ func visNewlines(name string) string {
 	}
 	return b.String()
 }
+
+// lastElem is the part of name after its last slash, as OpenSSH sends it
+// (empty for "/", where path.Base would say "/").
+func lastElem(name string) string { return name[strings.LastIndexByte(name, '/')+1:] }

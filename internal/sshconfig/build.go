@@ -1,6 +1,7 @@
 package sshconfig
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,7 @@ var clearedByNone = []string{"localcommand", "remotecommand", "proxycommand", "c
 
 // build fills defaults, runs ssh's final checks and expands tokens.
 func (ev *evaluator) build(host string) (*Config, error) {
-	c := &Config{Host: ev.origHost, HostName: host, User: ev.get("user"), Port: 22,
-		Warnings: ev.printed, values: ev.values}
+	c := &Config{Host: ev.origHost, HostName: host, User: ev.get("user"), Port: 22, values: ev.values}
 	ev.fillDefaults()
 	if c.User == "" {
 		c.User = ev.env.localUser
@@ -57,6 +57,7 @@ func (ev *evaluator) build(host string) (*Config, error) {
 	if secs, err := strconv.Atoi(ev.get("connecttimeout")); err == nil {
 		c.ConnectTimeout = time.Duration(secs) * time.Second
 	}
+	c.Warnings = ev.printed
 	return c, nil
 }
 
@@ -113,13 +114,13 @@ func (ev *evaluator) connTokens(c *Config) tokens {
 }
 
 // expandPath expands ~ and then %tokens and ${VAR}, as ssh does for paths.
-func (ev *evaluator) expandPath(keyword, path string, t tokens) (string, error) {
+func (ev *evaluator) expandPath(path string, t tokens) (string, error) {
 	p, err := tildeExpand(path, ev.env.home)
 	if err == nil {
 		p, err = expand(p, t, true)
 	}
 	if err != nil {
-		return "", ev.expandFailure(err, keyword, path)
+		return "", ev.expandFailure(err, true)
 	}
 	return p, nil
 }
@@ -133,11 +134,14 @@ func (ev *evaluator) expandAll(c *Config) error {
 		if v == "" || k == "forwardagent" && (v == "yes" || v == "no") {
 			continue
 		}
-		p, err := ev.expandPath(k, v, t)
+		p, err := ev.expandPath(v, t)
 		if err != nil {
 			return err
 		}
 		ev.values[k] = []string{p}
+	}
+	if err := ev.checkAgentForwarding(); err != nil {
+		return err
 	}
 	c.IdentityAgent = ev.get("identityagent")
 	if err := ev.expandKnownHosts(c, t); err != nil {
@@ -149,10 +153,26 @@ func (ev *evaluator) expandAll(c *Config) error {
 	return ev.expandProxyCommand(c)
 }
 
+// checkAgentForwarding warns, as ssh does, when ForwardAgent names a socket
+// that is not there; with ExitOnForwardFailure that ends the evaluation.
+func (ev *evaluator) checkAgentForwarding() error {
+	path := ev.get("forwardagent")
+	if path == "" || path == "yes" || path == "no" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		ev.print("Cannot forward agent socket path \"%s\": %s", path, openFailure(err))
+		if ev.get("exitonforwardfailure") == "yes" {
+			return &evalError{lines: ev.printed, cause: err}
+		}
+	}
+	return nil
+}
+
 func (ev *evaluator) expandKnownHosts(c *Config, t tokens) error {
 	if files := ev.values["userknownhostsfile"]; !strings.EqualFold(files[0], "none") {
 		for i, f := range files {
-			p, err := ev.expandPath("userknownhostsfile", f, t)
+			p, err := ev.expandPath(f, t)
 			if err != nil {
 				return err
 			}
@@ -164,7 +184,7 @@ func (ev *evaluator) expandKnownHosts(c *Config, t tokens) error {
 		for _, f := range files {
 			p, err := tildeExpand(f, ev.env.home)
 			if err != nil {
-				return ev.expandFailure(err, "globalknownhostsfile", f)
+				return ev.expandFailure(err, false)
 			}
 			c.GlobalKnownHostsFiles = append(c.GlobalKnownHostsFiles, p)
 		}
@@ -183,7 +203,7 @@ func (ev *evaluator) expandKeyFiles(c *Config, t tokens) error {
 			if strings.EqualFold(f, "none") {
 				continue
 			}
-			p, err := ev.expandPath(k, f, t)
+			p, err := ev.expandPath(f, t)
 			if err != nil {
 				return err
 			}
@@ -209,5 +229,5 @@ func (ev *evaluator) expandProxyCommand(c *Config) error {
 	t := tokens{'h': c.HostName, 'k': alias, 'n': c.Host, 'p': strconv.Itoa(c.Port), 'r': c.User}
 	p, err := expand(cmd, t, false)
 	c.ProxyCommand = p
-	return ev.expandFailure(err, "proxycommand", cmd)
+	return ev.expandFailure(err, false)
 }

@@ -51,7 +51,7 @@ func (ev *evaluator) commandLine(req Request) error {
 func (ev *evaluator) addIdentity(path string) error {
 	p, err := tildeExpand(path, ev.env.home)
 	if err != nil {
-		return ev.fatal(err, "%v", err)
+		return ev.expandFailure(err, false)
 	}
 	if _, err := os.Stat(p); err != nil {
 		ev.print("Warning: Identity file %s not accessible: %s.", p, openFailure(err))
@@ -75,7 +75,7 @@ func validHostname(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if strings.IndexByte("'`\"$\\;&<>|(){}", c) >= 0 || isSpace(c) || c < 0x20 || c == 0x7f {
+		if strings.IndexByte("'`\"$\\;&<>|(){},", c) >= 0 || isSpace(c) || c < 0x20 || c == 0x7f {
 			return false
 		}
 	}
@@ -88,7 +88,7 @@ func validRemoteUser(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if strings.IndexByte("'`\";&<>|(){}", c) >= 0 ||
+		if strings.IndexByte("'`\";&<>|(){}", c) >= 0 || c < 0x20 || c == 0x7f ||
 			isSpace(c) && i+1 < len(s) && s[i+1] == '-' ||
 			c == '\\' && i+1 == len(s) {
 			return false

@@ -109,7 +109,7 @@ func (ev *evaluator) hostName() (string, error) {
 	if ev.isSet("hostname") {
 		var err error
 		if host, err = expand(ev.get("hostname"), tokens{'h': host}, false); err != nil {
-			return "", ev.expandFailure(err, "hostname", ev.get("hostname"))
+			return "", ev.expandFailure(err, false)
 		}
 	}
 	canon, numeric := numericAddress(host, ev.get("addressfamily"))

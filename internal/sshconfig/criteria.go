@@ -95,7 +95,7 @@ func (ev *evaluator) matchState() (*matchState, error) {
 	case ev.isSet("hostname"):
 		host, err := expand(ev.get("hostname"), tokens{'h': ev.matchHost}, false)
 		if err != nil {
-			return nil, ev.expandFailure(err, "hostname", ev.get("hostname"))
+			return nil, ev.expandFailure(err, false)
 		}
 		m.host = host
 	}
@@ -117,7 +117,7 @@ func (l *line) criterion(m *matchState, name, attr, arg string, result bool) (bo
 	case "exec":
 		cmd, err := expand(arg, l.ev.execTokens(m), false)
 		if err != nil || !result {
-			return false, l.ev.expandFailure(err, "match exec", arg)
+			return false, l.ev.expandFailure(err, false)
 		}
 		status, err := l.runShell(cmd)
 		return status == 0, err

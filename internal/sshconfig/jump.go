@@ -5,50 +5,70 @@ import (
 	"strings"
 )
 
-// parseProxyCommand stores the command verbatim. ProxyCommand and ProxyJump
-// share one slot in ssh: whichever comes first wins.
+// parseProxyCommand stores the command verbatim, first one winning. A
+// ProxyJump obtained earlier counts as a ProxyCommand; "ProxyJump none"
+// does not (Debian's 9.2 carries OpenSSH's 2026 fix making the two
+// first-match-wins between each other).
 func parseProxyCommand(l *line) error {
 	cmd := l.commandText()
-	if l.active && !l.ev.proxySet {
-		l.ev.proxySet = true
+	if l.active && !l.ev.proxyCmd {
+		l.ev.proxyCmd = true
 		l.set(cmd)
 	}
 	return nil
 }
 
 // parseProxyJump checks every hop of [user@]host[:port] or ssh:// URIs and
-// stores the list the way ssh -G prints it ("none" stores nothing but still
-// takes the slot).
+// stores the list the way ssh -G prints it. From the command line, hop
+// names must also be safe for a shell. "none" stores nothing but still
+// takes the ProxyJump slot.
 func parseProxyJump(l *line) error {
 	spec := l.commandText()
+	if strings.EqualFold(spec, "none") {
+		l.ev.jumpSet = l.ev.jumpSet || l.active
+		return nil
+	}
 	hops := spec
 	if i := strings.IndexByte(hops, '#'); i >= 0 {
 		hops = hops[:i]
 	}
 	hops = strings.TrimRight(hops, " \t\r\n")
-	var last string
-	if !strings.EqualFold(spec, "none") {
-		for i, hop := range strings.Split(hops, ",") {
-			user, host, port, ok := parseHop(hop)
-			if !ok {
-				return l.bad("Invalid ProxyJump \"%s\"", spec)
-			}
-			if i == strings.Count(hops, ",") {
-				last = formatHop(user, host, port)
-			}
+	list := strings.Split(hops, ",")
+	var first string
+	for i := len(list) - 1; i >= 0; i-- {
+		user, host, port, ok := parseHop(list[i])
+		if ok && l.src.cmdline {
+			ok = l.safeHop(user, host)
+		}
+		if !ok {
+			return l.bad("Invalid ProxyJump \"%s\"", spec)
+		}
+		if first == "" {
+			first = formatHop(user, host, port)
 		}
 	}
-	if !l.active || l.ev.proxySet {
+	if !l.active || l.ev.proxyCmd || l.ev.jumpSet {
 		return nil
 	}
-	l.ev.proxySet = true
-	if last != "" {
-		if i := strings.LastIndexByte(hops, ','); i > 0 {
-			last = hops[:i] + "," + last
-		}
-		l.set(last)
+	l.ev.proxyCmd, l.ev.jumpSet = true, true
+	if i := strings.LastIndexByte(hops, ','); i >= 0 {
+		first = hops[:i] + "," + first
 	}
+	l.set(first)
 	return nil
+}
+
+// safeHop applies the destination's shell-safety rules to a jump host.
+func (l *line) safeHop(user, host string) bool {
+	if !validHostname(host) {
+		l.ev.print("parse_jump: invalid hostname \"%s\"", host)
+		return false
+	}
+	if user != "" && !validRemoteUser(user) {
+		l.ev.print("parse_jump: invalid username \"%s\"", user)
+		return false
+	}
+	return true
 }
 
 // formatHop writes a hop like ssh -G: numeric hosts in brackets.

@@ -53,7 +53,7 @@ func parseIPQoS(l *line) error {
 	} else if !validIPQoS(second) {
 		return l.bad("Bad IPQoS value: %s", second)
 	}
-	l.set(first, second)
+	l.set(first + " " + second)
 	return nil
 }
 
@@ -81,17 +81,13 @@ func parseRekeyLimit(l *line) error {
 			return l.bad("RekeyLimit too small")
 		}
 	}
-	vals := []string{arg}
-	if len(l.args) > 0 {
-		interval, _ := l.next()
-		if interval != "none" {
-			if _, ok := convtime(interval); !ok {
-				return l.bad("invalid time value.")
-			}
+	if interval, ok := l.next(); ok {
+		if _, valid := convtime(interval); interval != "none" && !valid {
+			return l.bad("invalid time value.")
 		}
-		vals = append(vals, interval)
+		arg += " " + interval
 	}
-	l.set(vals...)
+	l.set(arg)
 	return nil
 }
 

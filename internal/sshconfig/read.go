@@ -30,7 +30,8 @@ type evaluator struct {
 	env       *environment
 	values    map[string][]string
 	seen      map[string]bool // dedup keys of accumulating keywords
-	proxySet  bool            // ProxyCommand and ProxyJump share one first-wins slot
+	proxyCmd  bool            // a ProxyCommand was obtained (ProxyJump counts as one)
+	jumpSet   bool            // a ProxyJump was obtained, "none" included
 	matchHost string          // what Host patterns match: the alias, then the final name
 	origHost  string
 	final     bool // in the second ("final") pass

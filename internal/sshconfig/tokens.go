@@ -13,6 +13,20 @@ import (
 // tokens maps the letter of a %token to its value.
 type tokens map[byte]string
 
+// expandError is a failed ~, %token or ${VAR} expansion, kept in the words
+// of the ssh function that reports it.
+type expandError struct {
+	fn         string // "tilde_expand" or "vdollar_percent_expand"
+	msg        string
+	missingVar bool // an unset ${VAR}, which ssh reports differently
+}
+
+func (e *expandError) Error() string { return e.fn + ": " + e.msg }
+
+func expandErrorf(format string, a ...any) error {
+	return &expandError{fn: "vdollar_percent_expand", msg: fmt.Sprintf(format, a...)}
+}
+
 // expand replaces %tokens in s (%% is a literal %) and, when env is set,
 // ${NAME} environment references, failing where ssh fails: an unknown token,
 // a trailing %, or an unset or malformed variable.
@@ -23,29 +37,29 @@ func expand(s string, t tokens, env bool) (string, error) {
 		case env && strings.HasPrefix(s[i:], "${"):
 			end := strings.IndexByte(s[i+2:], '}')
 			if end < 0 {
-				return "", fmt.Errorf("environment variable '%s' missing closing '}'", s[i+2:])
+				return "", expandErrorf("environment variable '%s' missing closing '}'", s[i+2:])
 			}
 			name := s[i+2 : i+2+end]
 			if name == "" {
-				return "", errors.New("zero-length environment variable")
+				return "", expandErrorf("zero-length environment variable")
 			}
 			val, ok := os.LookupEnv(name)
 			if !ok {
-				return "", fmt.Errorf("env var ${%s} has no value", name)
+				return "", &expandError{fn: "vdollar_percent_expand", msg: fmt.Sprintf("env var ${%s} has no value", name), missingVar: true}
 			}
 			b.WriteString(val)
 			i += 2 + end
 		case s[i] != '%' || t == nil:
 			b.WriteByte(s[i])
 		case i+1 == len(s):
-			return "", errors.New("invalid format")
+			return "", expandErrorf("invalid format")
 		case s[i+1] == '%':
 			b.WriteByte('%')
 			i++
 		default:
 			val, ok := t[s[i+1]]
 			if !ok {
-				return "", fmt.Errorf("unknown key %%%c", s[i+1])
+				return "", expandErrorf("unknown key %%%c", s[i+1])
 			}
 			b.WriteString(val)
 			i++
@@ -71,7 +85,7 @@ func tildeExpand(path, home string) (string, error) {
 	if name != "" {
 		u, err := user.Lookup(name)
 		if err != nil {
-			return "", fmt.Errorf("no such user %s", name)
+			return "", &expandError{fn: "tilde_expand", msg: "No such user " + name}
 		}
 		home = u.HomeDir
 	}
@@ -82,11 +96,25 @@ func tildeExpand(path, home string) (string, error) {
 	return home + rest, nil
 }
 
-// expandFailure makes a %token or ${VAR} failure fatal, naming the keyword
-// and value; a nil err stays nil.
-func (ev *evaluator) expandFailure(err error, keyword, value string) error {
-	if err == nil {
+// expandFailure makes an expansion failure fatal with ssh's lines: the
+// expander's complaint, then its caller's (percent_dollar_expand when
+// ${VAR} is allowed, percent_expand otherwise). A nil err stays nil.
+func (ev *evaluator) expandFailure(err error, env bool) error {
+	var e *expandError
+	switch {
+	case err == nil:
 		return nil
+	case !errors.As(err, &e):
+		return ev.fatal(err, "%v", err)
+	case e.fn == "tilde_expand":
+		return ev.fatal(err, "%v", e)
 	}
-	return ev.fatal(err, "%s \"%s\": %v", keyword, value, err)
+	ev.print("%v", e)
+	switch {
+	case e.missingVar:
+		return ev.fatal(err, "invalid environment variable expansion")
+	case env:
+		return ev.fatal(err, "percent_dollar_expand: failed")
+	}
+	return ev.fatal(err, "percent_expand: failed")
 }

@@ -234,6 +234,7 @@ func parseForwardAgent(l *line) error {
 // before it stores an agent socket path.
 func parseAgentPath(l *line, arg string) error {
 	if _, err := expand(arg, nil, true); err != nil {
+		l.ev.print("%v", err)
 		return l.bad("Invalid environment expansion %s.", arg)
 	}
 	if len(arg) > 0 && arg[0] == '$' && !strings.HasPrefix(arg, "${") && !validEnvName(arg[1:]) {

@@ -218,12 +218,37 @@ func (s *Server) run(sshdConfig string) (up bool, log string, err error) {
 		close(exited)
 	}()
 
-	// Bounded: sshd either listens or exits; the deadline only guards
-	// against a wedged sshd.
+	// sshd either listens or exits. "Server listening" is logged at INFO;
+	// in case Extra lowers LogLevel, a poller also watches for the banner.
+	// The deadline only guards against a wedged sshd.
+	stopPoll := make(chan struct{})
+	defer close(stopPoll)
+	answering := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopPoll:
+				return
+			case <-tick.C:
+				if checkBanner(s.Addr) == nil {
+					close(answering)
+					return
+				}
+			}
+		}
+	}()
 	deadline := time.NewTimer(30 * time.Second)
 	defer deadline.Stop()
 	select {
 	case <-listening:
+		if err := checkBanner(s.Addr); err != nil {
+			cmd.Process.Kill()
+			<-exited
+			return false, "", fmt.Errorf("sshd reported listening but %s does not answer: %v\n%s", s.Addr, err, s.readLog())
+		}
+	case <-answering:
 	case <-exited:
 		<-copied // no session children yet: EOF follows sshd's exit
 		return false, s.readLog(), nil
@@ -231,11 +256,6 @@ func (s *Server) run(sshdConfig string) (up bool, log string, err error) {
 		cmd.Process.Kill()
 		<-exited
 		return false, "", fmt.Errorf("sshd did not start listening within 30s:\n%s", s.readLog())
-	}
-	if err := checkBanner(s.Addr); err != nil {
-		cmd.Process.Kill()
-		<-exited
-		return false, "", fmt.Errorf("sshd reported listening but %s does not answer: %v\n%s", s.Addr, err, s.readLog())
 	}
 	select {
 	case <-exited:

@@ -1,9 +1,11 @@
 package sshdtest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -118,11 +120,53 @@ func TestRemotePath(t *testing.T) {
 func TestExtra(t *testing.T) {
 	s := Start(t, Config{Extra: []string{
 		"SetEnv SSHDTEST_EXTRA=yes",
+		"LogLevel ERROR", // no "Server listening" line: Start must still see it up
 		"Match User nobody-sshdtest",
 		"  PermitTTY no",
 	}})
 	out, err := runSSH(t, s, HostAlias, "echo $SSHDTEST_EXTRA")
 	if err != nil || out != "yes\n" {
 		t.Errorf("got %q, %v", out, err)
+	}
+}
+
+// fakeTB records what Start does with a test that fails.
+type fakeTB struct {
+	testing.TB
+	msgs     []string
+	cleanups []func()
+	failed   bool
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
+	f.failed = true
+	runtime.Goexit()
+}
+func (f *fakeTB) Skipf(format string, args ...any) { f.Fatalf("skip: "+format, args...) }
+func (f *fakeTB) Logf(format string, args ...any) {
+	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
+}
+func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) Failed() bool      { return f.failed }
+
+func TestStartReportsSSHDErrors(t *testing.T) {
+	if _, err := os.Stat(SSHD); err != nil {
+		t.Skip(err)
+	}
+	f := &fakeTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Start(f, Config{Extra: []string{"NoSuchKeyword yes"}})
+	}()
+	<-done
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+	all := strings.Join(f.msgs, "\n")
+	if !f.failed || !strings.Contains(all, "NoSuchKeyword") {
+		t.Errorf("Start with a bad config: failed=%v, messages:\n%s", f.failed, all)
 	}
 }

@@ -1,0 +1,46 @@
+GO       ?= go
+BIN      ?= bin/scp
+PREFIX   ?= /usr/local
+FUZZTIME ?= 5s
+CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
+
+.PHONY: build test fuzz bench demo install cross lint clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/scp
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# Each fuzz target runs for FUZZTIME on top of its committed seed corpus.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$target"; \
+			$(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+bench: build
+	SCP=$(BIN) scripts/bench.sh
+
+demo: build
+	SCP=$(BIN) scripts/demo.sh
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/scp
+
+cross:
+	@set -e; for target in $(CROSS); do \
+		echo "build $$target"; \
+		CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -o /dev/null ./cmd/scp; \
+	done
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+
+clean:
+	rm -rf bin

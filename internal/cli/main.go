@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/goscp/goscp/internal/progress"
+	"github.com/goscp/goscp/internal/termsafe"
+	"github.com/goscp/goscp/scp"
+)
+
+// Main runs scp with argv (argv[0] is the name it was called by) and returns
+// the exit status: 0 when everything was copied, 1 when anything failed,
+// 255 where OpenSSH's scp exits 255.
+func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
+	argv0 := "scp"
+	if len(argv) > 0 {
+		argv0, argv = argv[0], argv[1:]
+	}
+	opts, err := ParseArgs(argv0, argv)
+	if err != nil {
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			io.WriteString(stderr, ee.Message)
+			return ee.Code
+		}
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	// ^C, SIGTERM and SIGHUP end the copy and exit 1, as in OpenSSH.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	if opts.From || opts.To {
+		return serve(ctx, opts, stdin, stdout, stderr)
+	}
+	r := &run{
+		ctx:     ctx,
+		opts:    opts,
+		stderr:  stderr,
+		meter:   progress.New(stdout, opts.Quiet),
+		clients: map[string]*client{},
+	}
+	return r.main()
+}
+
+// serve is the remote role: `scp -t TARGET` or `scp -f PATH...` on stdin
+// and stdout, started by a client over SSH.
+func serve(ctx context.Context, opts *Options, stdin io.Reader, stdout, stderr io.Writer) int {
+	role := scp.RoleSink
+	if opts.From {
+		role = scp.RoleSource
+	}
+	engine := scp.Options{Recursive: opts.Recursive, Preserve: opts.Preserve, TargetIsDir: opts.TargetDir}
+	if opts.Verbose > 0 {
+		engine.Debug = func(msg string) { fmt.Fprintln(stderr, termsafe.String(msg)) }
+	}
+	if err := scp.Serve(ctx, stdin, stdout, scp.OS{}, role, opts.Operands, engine); err != nil {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,336 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/goscp/goscp/auth"
+	"github.com/goscp/goscp/internal/progress"
+	"github.com/goscp/goscp/internal/sshconfig"
+	"github.com/goscp/goscp/internal/termsafe"
+	"github.com/goscp/goscp/internal/transport"
+	"github.com/goscp/goscp/scp"
+)
+
+// run is one client invocation: the operands, the connections opened for
+// them and the error count that decides the exit status.
+type run struct {
+	ctx     context.Context
+	opts    *Options
+	stderr  io.Writer
+	meter   progress.Meter
+	clients map[string]*client
+	// errs counts failures, like OpenSSH's errs; any makes the exit 1.
+	errs int
+	// mustBeDir is OpenSSH's targetshouldbedir: several sources, or -d.
+	mustBeDir bool
+}
+
+// client is a connection, or the error that prevented it.
+type client struct {
+	c   *transport.Client
+	err error
+}
+
+func (r *run) main() int {
+	if err := r.checkUnsupported(); err != nil {
+		r.print("scp: " + err.Error())
+		return 1
+	}
+	sources, target := r.opts.Operands[:len(r.opts.Operands)-1], r.opts.Operands[len(r.opts.Operands)-1]
+	r.mustBeDir = len(sources) > 1 || r.opts.TargetDir
+	tgt, err := ParseOperand(target)
+	if err != nil {
+		r.print(err.Error())
+		return 1
+	}
+	if tgt.Remote {
+		r.toRemote(sources, tgt)
+	} else {
+		if r.mustBeDir {
+			if err := scp.CheckDir(scp.OS{}, tgt.Path); err != nil {
+				r.print(err.Error())
+				return 1
+			}
+		}
+		r.toLocal(sources, tgt.Path)
+	}
+	for _, c := range r.clients {
+		if c.c != nil {
+			c.c.Close()
+		}
+	}
+	if r.errs > 0 || r.ctx.Err() != nil {
+		return 1
+	}
+	return 0
+}
+
+// checkUnsupported refuses, clearly, the options whose features are not
+// built yet, rather than ignoring them.
+func (r *run) checkUnsupported() error {
+	o := r.opts
+	switch {
+	case o.SFTP:
+		return errors.New("SFTP mode (-s) is not supported yet; the legacy protocol (-O) is the default")
+	case o.Program != "":
+		return errors.New("-S program is not supported yet")
+	case o.LimitKbps != 0:
+		return errors.New("-l limit is not supported yet")
+	case o.ForwardAgent:
+		return errors.New("-A (agent forwarding) is not supported yet")
+	case o.RemoteDirect:
+		return errors.New("-R is not supported yet")
+	}
+	return nil
+}
+
+// print writes one message for the user, sanitised.
+func (r *run) print(msg string) {
+	fmt.Fprintln(r.stderr, termsafe.String(msg))
+}
+
+func (r *run) debug(msg string) {
+	if r.opts.Verbose > 0 {
+		r.print(msg)
+	}
+}
+
+// parseSource parses a source operand and applies OpenSSH's checks; it
+// reports and counts a bad one.
+func (r *run) parseSource(s string) (Operand, bool) {
+	op, err := ParseOperand(s)
+	if err != nil {
+		r.print(err.Error())
+		r.errs++
+		return op, false
+	}
+	if op.Remote && op.User != "" && !CheckUser(op.User) {
+		r.print(op.User + ": invalid user name")
+		r.errs++
+		return op, false
+	}
+	return op, true
+}
+
+func (r *run) toRemote(sources []string, tgt Operand) {
+	var locals []string
+	for _, s := range sources {
+		op, ok := r.parseSource(s)
+		if !ok {
+			continue
+		}
+		if op.Remote {
+			r.print("scp: copies between two remote hosts are not supported yet: " + s)
+			r.errs++
+			continue
+		}
+		locals = append(locals, s)
+	}
+	if len(locals) == 0 {
+		return
+	}
+	sess, err := r.start(tgt, "-t", tgt.Path)
+	if err != nil {
+		// ssh's own message, then what OpenSSH's scp adds on upload.
+		r.print(err.Error())
+		r.print("lost connection")
+		r.errs++
+		return
+	}
+	err = scp.Send(r.ctx, sess.Stdout, sess.Stdin, scp.OS{}, locals, r.engineOptions(true))
+	r.finish(sess, err)
+}
+
+func (r *run) toLocal(sources []string, target string) {
+	for _, s := range sources {
+		if r.ctx.Err() != nil {
+			return
+		}
+		op, ok := r.parseSource(s)
+		if !ok {
+			continue
+		}
+		if !op.Remote {
+			r.localCopy(s, target)
+			continue
+		}
+		sess, err := r.start(op, "-f", op.Path)
+		if err != nil {
+			r.print(err.Error())
+			r.errs++
+			continue
+		}
+		err = scp.Receive(r.ctx, sess.Stdout, sess.Stdin, scp.OS{}, target, r.engineOptions(true))
+		r.finish(sess, err)
+	}
+}
+
+// finish ends a session after the engine is done with it. The remote exit
+// status counts only when nothing else failed, as in OpenSSH.
+func (r *run) finish(sess *transport.Session, engineErr error) {
+	sess.Stdin.Close()
+	if engineErr != nil {
+		r.errs++
+		if !errors.Is(engineErr, scp.ErrIncomplete) {
+			// The stream is broken; the remote may be blocked writing.
+			sess.Close()
+		}
+	}
+	if err := sess.Wait(); err != nil && r.errs == 0 {
+		r.errs++
+	}
+}
+
+// engineOptions are the protocol options for the client's side of a copy.
+func (r *run) engineOptions(remote bool) scp.Options {
+	o := scp.Options{
+		Recursive:   r.opts.Recursive,
+		Preserve:    r.opts.Preserve,
+		TargetIsDir: r.mustBeDir,
+		Report:      r.print,
+	}
+	if remote {
+		o.Progress = r.meter
+	}
+	if r.opts.Verbose > 0 {
+		o.Debug = r.print
+	}
+	return o
+}
+
+// remoteCommand is the command line OpenSSH's scp runs on the other side;
+// the path goes unquoted so the remote shell expands it as users expect.
+func (r *run) remoteCommand(flag, path string) string {
+	var b strings.Builder
+	b.WriteString("scp")
+	if r.opts.Verbose > 0 {
+		b.WriteString(" -v")
+	}
+	if r.opts.Recursive {
+		b.WriteString(" -r")
+	}
+	if r.opts.Preserve {
+		b.WriteString(" -p")
+	}
+	if r.mustBeDir {
+		b.WriteString(" -d")
+	}
+	b.WriteString(" " + flag + " ")
+	if strings.HasPrefix(path, "-") {
+		b.WriteString("-- ")
+	}
+	b.WriteString(path)
+	return b.String()
+}
+
+// start connects to op's host (reusing a connection to the same
+// destination) and runs the remote scp with flag and path.
+func (r *run) start(op Operand, flag, path string) (*transport.Session, error) {
+	c, err := r.connect(op)
+	if err != nil {
+		return nil, err
+	}
+	cmd := r.remoteCommand(flag, path)
+	user := op.User
+	if user == "" {
+		user = "(unspecified)"
+	}
+	r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command %s", op.Host, user, cmd))
+	return c.Start(cmd)
+}
+
+func (r *run) connect(op Operand) (*transport.Client, error) {
+	port := r.opts.PortNum
+	if op.Port != 0 {
+		port = op.Port
+	}
+	key := op.User + "@" + op.Host + ":" + strconv.Itoa(port)
+	if c, ok := r.clients[key]; ok {
+		return c.c, c.err
+	}
+	c := &client{}
+	c.c, c.err = r.dial(op.Host, op.User, port)
+	r.clients[key] = c
+	return c.c, c.err
+}
+
+func (r *run) dial(host, user string, port int) (*transport.Client, error) {
+	cfg, err := sshconfig.Evaluate(sshconfig.Request{
+		Host:       host,
+		User:       user,
+		Port:       port,
+		ConfigFile: r.opts.ConfigFile,
+		Options:    sshOptions(r.opts.SSHArgs),
+		Identities: r.opts.Identities,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var prompter auth.Prompter
+	if !r.opts.Batch {
+		prompter = auth.TTYPrompter()
+	}
+	topts := transport.Options{Stderr: r.stderr, Prompter: prompter}
+	if r.opts.Cipher != "" {
+		topts.Ciphers = strings.Split(r.opts.Cipher, ",")
+	}
+	return transport.Dial(r.ctx, cfg, topts)
+}
+
+// sshOptions turns the ssh arguments scp forwards into -o settings, in
+// command-line order (ssh keeps the first value obtained).
+func sshOptions(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-o" && i+1 < len(args):
+			i++
+			out = append(out, args[i])
+		case a == "-J" && i+1 < len(args):
+			i++
+			out = append(out, "ProxyJump="+args[i])
+		case a == "-c" || a == "-F" || a == "-i":
+			i++ // handled through Options.Cipher, ConfigFile and Identities
+		case strings.HasPrefix(a, "-o"):
+			out = append(out, a[2:])
+		case a == "-4":
+			out = append(out, "AddressFamily=inet")
+		case a == "-6":
+			out = append(out, "AddressFamily=inet6")
+		case a == "-C":
+			out = append(out, "Compression=yes")
+		}
+	}
+	return out
+}
+
+// localCopy copies within this machine by running both ends of the
+// protocol here, which gives the same result as OpenSSH's `cp [-r] [-p]`.
+func (r *run) localCopy(src, target string) {
+	toSink, fromSource := io.Pipe()
+	toSource, fromSink := io.Pipe()
+	sinkOpts := r.engineOptions(false)
+	sourceOpts := sinkOpts
+	// The source's complaints reach the sink as warnings; printing them
+	// on both sides would say everything twice.
+	sourceOpts.Report = nil
+	done := make(chan error, 1)
+	go func() {
+		err := scp.Receive(r.ctx, toSink, fromSink, scp.OS{}, target, sinkOpts)
+		fromSink.Close()
+		toSink.Close()
+		done <- err
+	}()
+	sendErr := scp.Send(r.ctx, toSource, fromSource, scp.OS{}, []string{src}, sourceOpts)
+	fromSource.Close()
+	toSource.Close()
+	if recvErr := <-done; recvErr != nil || sendErr != nil {
+		r.errs++
+	}
+}
+

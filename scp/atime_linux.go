@@ -1,7 +1,0 @@
-//go:build linux || solaris || illumos
-
-package scp
-
-import "syscall"
-
-func statAtime(st *syscall.Stat_t) (sec, nsec int64) { return st.Atim.Sec, st.Atim.Nsec }
