@@ -25,7 +25,7 @@ type memFS struct {
 	// spelled them: "openwrite NAME 0644", "mkdir NAME 0755", "chmod NAME
 	// 0755", "fchmod NAME 0644", "truncate NAME 3", "chtimes NAME ATIME
 	// MTIME". Failed calls are logged too.
-	ops   []string
+	ops   []memOp
 	clock time.Time
 }
 
@@ -110,16 +110,33 @@ func (m *memFS) lookup(op, name string) (string, *memNode, error) {
 	return p, n, nil
 }
 
+type memOp struct{ name, text string }
+
 // logf adds to ops; the caller holds mu.
-func (m *memFS) logf(format string, args ...any) {
-	m.ops = append(m.ops, fmt.Sprintf(format, args...))
+func (m *memFS) logf(name, format string, args ...any) {
+	m.ops = append(m.ops, memOp{name, fmt.Sprintf(format, args...)})
 }
 
-// opsLog returns a copy of ops.
+// opsLog returns the text of ops.
 func (m *memFS) opsLog() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.ops)
+	var texts []string
+	for _, op := range m.ops {
+		texts = append(texts, op.text)
+	}
+	return texts
+}
+
+// opNames returns the name each op was asked to change.
+func (m *memFS) opNames() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var names []string
+	for _, op := range m.ops {
+		names = append(names, op.name)
+	}
+	return names
 }
 
 // node returns the node at name, or nil.
@@ -203,7 +220,7 @@ func (m *memFS) Stat(name string) (fs.FileInfo, error) {
 func (m *memFS) OpenWrite(name string, perm fs.FileMode) (WriteFile, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.logf("openwrite %s %04o", name, unixMode07777(perm))
+	m.logf(name, "openwrite %s %04o", name, unixMode07777(perm))
 	p, n, err := m.lookup("open", name)
 	switch {
 	case n == nil && (err.(*fs.PathError).Err != syscall.ENOENT || m.nodes[path.Dir(p)] == nil):
@@ -225,7 +242,7 @@ func (m *memFS) OpenWrite(name string, perm fs.FileMode) (WriteFile, error) {
 func (m *memFS) Mkdir(name string, perm fs.FileMode) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.logf("mkdir %s %04o", name, unixMode07777(perm))
+	m.logf(name, "mkdir %s %04o", name, unixMode07777(perm))
 	p, n, err := m.lookup("mkdir", name)
 	switch {
 	case n != nil:
@@ -243,7 +260,7 @@ func (m *memFS) Mkdir(name string, perm fs.FileMode) error {
 func (m *memFS) Chmod(name string, mode fs.FileMode) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.logf("chmod %s %04o", name, unixMode07777(mode))
+	m.logf(name, "chmod %s %04o", name, unixMode07777(mode))
 	p, n, err := m.lookup("chmod", name)
 	if err == nil {
 		err = m.fault("chmod", p)
@@ -258,7 +275,7 @@ func (m *memFS) Chmod(name string, mode fs.FileMode) error {
 func (m *memFS) Chtimes(name string, atime, mtime time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.logf("chtimes %s %d %d", name, atime.Unix(), mtime.Unix())
+	m.logf(name, "chtimes %s %d %d", name, atime.Unix(), mtime.Unix())
 	p, n, err := m.lookup("chtimes", name)
 	if err == nil {
 		err = m.fault("chtimes", p)
@@ -336,7 +353,7 @@ func (f *memFile) Write(p []byte) (int, error) {
 func (f *memFile) Truncate(size int64) error {
 	f.m.mu.Lock()
 	defer f.m.mu.Unlock()
-	f.m.logf("truncate %s %d", f.name, size)
+	f.m.logf(f.name, "truncate %s %d", f.name, size)
 	if err := f.m.fault("truncate", f.path); err != nil {
 		return err
 	}
@@ -351,7 +368,7 @@ func (f *memFile) Truncate(size int64) error {
 func (f *memFile) Chmod(mode fs.FileMode) error {
 	f.m.mu.Lock()
 	defer f.m.mu.Unlock()
-	f.m.logf("fchmod %s %04o", f.name, unixMode07777(mode))
+	f.m.logf(f.name, "fchmod %s %04o", f.name, unixMode07777(mode))
 	if err := f.m.fault("chmod", f.path); err != nil {
 		return err
 	}

@@ -333,4 +333,3 @@ func (r *run) localCopy(src, target string) {
 		r.errs++
 	}
 }
-
