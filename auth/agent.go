@@ -11,7 +11,8 @@ import (
 )
 
 // agentSocket resolves IdentityAgent like ssh: "" and "SSH_AUTH_SOCK" name
-// that variable, "$NAME" another one, "none" no agent; "" means no agent.
+// that variable, "$NAME" another one; "none" or an unset variable give "",
+// no agent.
 func agentSocket(opt string) string {
 	switch {
 	case opt == "none":

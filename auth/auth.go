@@ -12,9 +12,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/goscp/goscp/internal/termsafe"
 )
 
 // Options is filled by the caller from the evaluated ssh_config.
@@ -44,11 +46,9 @@ type Auth struct {
 	identities []*identity
 	agent      net.Conn
 
-	mu       sync.Mutex
-	attempts map[string]*attempt // logins in progress, by session ID
 	// distrusted is set when the host key changed but StrictHostKeyChecking
 	// is off: like ssh, no password is then typed to this host.
-	distrusted bool
+	distrusted atomic.Bool
 }
 
 // New loads keys and the agent connection and prepares the host-key callback.
@@ -72,11 +72,10 @@ func New(opts Options) (*Auth, error) {
 	}
 	host := strings.ToLower(opts.HostName)
 	a := &Auth{
-		opts:     opts,
-		host:     host,
-		name:     knownHostsName(host, opts.Port),
-		ui:       u,
-		attempts: make(map[string]*attempt),
+		opts: opts,
+		host: host,
+		name: knownHostsName(host, opts.Port),
+		ui:   u,
 	}
 	var files []*identity
 	for _, path := range opts.IdentityFiles {
@@ -108,8 +107,9 @@ func (a *Auth) Close() error {
 }
 
 // PermissionDenied turns a failed-login error from ssh.NewClientConn into
-// ssh's line, e.g. "root@127.0.0.1: Permission denied (publickey).";
-// ok is false if err is not a login failure.
+// ssh's line, e.g. "root@127.0.0.1: Permission denied (publickey).", to be
+// printed followed by "\r\n" as ssh's log does; ok is false if err is not a
+// login failure.
 func (a *Auth) PermissionDenied(err error) (msg string, ok bool) {
 	var denied *deniedError
 	if !errors.As(err, &denied) {
@@ -124,80 +124,58 @@ var methodOrder = []string{"publickey", "keyboard-interactive", "password"}
 
 // nextMethod is the ssh.ClientAuthCallback: the next method the server
 // allows, in ssh's order, or the permission-denied error when none is left.
-// x/crypto hands it the server's list of methods, which ssh prints on failure.
+// x/crypto hands it the server's list of methods, which ssh prints on
+// failure, and the methods tried so far on this connection, which tell how
+// far each method has got.
 func (a *Auth) nextMethod(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	if a.ui.interrupted.Load() {
 		return nil, errInterrupted
 	}
-	session := string(ctx.Metadata.SessionID())
-	at := a.attempt(session)
 	for _, name := range methodOrder {
 		if !slices.Contains(ctx.AllowedMethods, name) {
 			continue
 		}
-		if m := at.next(name); m != nil {
+		tries := count(ctx.TriedMethods, name) + count(ctx.PartialSuccessMethods, name)
+		if m := a.method(name, tries); m != nil {
 			return m, nil
 		}
 	}
-	a.mu.Lock()
-	delete(a.attempts, session)
-	a.mu.Unlock()
 	return nil, &deniedError{user: a.opts.User, host: a.host, methods: ctx.AllowedMethods}
 }
 
-// attempt is one connection's progress through the methods.
-type attempt struct {
-	a          *Auth
-	identities []*identity // not yet offered
-	passwords  int
-	kbdints    int
-}
-
-func (a *Auth) attempt(session string) *attempt {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	at, ok := a.attempts[session]
-	if !ok {
-		at = &attempt{a: a, identities: a.identities}
-		a.attempts[session] = at
+func count(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if v == s {
+			n++
+		}
 	}
-	return at
+	return n
 }
 
-// next returns the method's next try, or nil when it has nothing more.
-func (at *attempt) next(method string) ssh.AuthMethod {
+// method returns a method's try after the given number of earlier ones, or
+// nil when it has nothing more: publickey offers one key per try.
+func (a *Auth) method(name string, tries int) ssh.AuthMethod {
 	switch {
-	case method == "publickey" && len(at.identities) > 0:
-		id := at.identities[0]
-		at.identities = at.identities[1:]
-		return id.method()
-	case method == "keyboard-interactive" && at.a.mayPrompt() && at.kbdints < passwordPrompts:
-		at.kbdints++
-		return ssh.KeyboardInteractive(at.a.challenge)
-	case method == "password" && at.a.mayPrompt() && at.passwords < passwordPrompts:
-		at.passwords++
-		return ssh.PasswordCallback(at.a.passwordPrompt(at.passwords))
+	case name == "publickey" && tries < len(a.identities):
+		return a.identities[tries].method()
+	case name == "keyboard-interactive" && tries < passwordPrompts && a.mayPrompt():
+		return ssh.KeyboardInteractive(a.challenge)
+	case name == "password" && tries < passwordPrompts && a.mayPrompt():
+		return ssh.PasswordCallback(a.passwordPrompt(tries))
 	}
 	return nil
 }
 
 // mayPrompt tells whether password-like methods can be used at all.
 func (a *Auth) mayPrompt() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.ui.prompter != nil && !a.distrusted
+	return a.ui.prompter != nil && !a.distrusted.Load()
 }
 
-func (a *Auth) distrustHost() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.distrusted = true
-}
-
-func (a *Auth) passwordPrompt(try int) func() (string, error) {
+func (a *Auth) passwordPrompt(tries int) func() (string, error) {
 	return func() (string, error) {
-		if try > 1 {
-			a.ui.warn("Permission denied, please try again.")
+		if tries > 0 {
+			a.ui.log("Permission denied, please try again.")
 		}
 		return a.ui.prompt(fmt.Sprintf("%s@%s's password: ", a.opts.User, a.host), false)
 	}
@@ -209,12 +187,12 @@ func (a *Auth) passwordPrompt(try int) func() (string, error) {
 func (a *Auth) challenge(name, instruction string, questions []string, echos []bool) ([]string, error) {
 	for _, s := range []string{name, instruction} {
 		if s != "" {
-			a.ui.warn("%s", sanitize(s))
+			a.ui.log(termsafe.String(s))
 		}
 	}
 	answers := make([]string, len(questions))
 	for i, q := range questions {
-		answer, err := a.ui.prompt(fmt.Sprintf("(%s@%s) %s", a.opts.User, a.host, sanitize(q)), echos[i])
+		answer, err := a.ui.prompt(fmt.Sprintf("(%s@%s) %s", a.opts.User, a.host, termsafe.String(q)), echos[i])
 		if err != nil {
 			return nil, err
 		}

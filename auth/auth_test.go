@@ -98,7 +98,7 @@ func passwordServer(password string) *ssh.ServerConfig {
 			return nil, errors.New("no keys here")
 		},
 		KeyboardInteractiveCallback: func(_ ssh.ConnMetadata, challenge ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
-			answers, err := challenge("Login\x1b[2J", "Type it.", []string{"Password: ", "Echoed\r: "}, []bool{false, true})
+			answers, err := challenge("Login\x1b[2J", "Type it.", []string{"Password: ", "Echoed\x01: "}, []bool{false, true})
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +123,7 @@ func TestLoginMethodOrderAndPermissionDenied(t *testing.T) {
 	if want := "alice@127.0.0.1: Permission denied (password,publickey,keyboard-interactive)."; !ok || msg != want {
 		t.Fatalf("PermissionDenied(%v) = %q, %v; want %q", err, msg, ok, want)
 	}
-	kbd := []string{"(alice@127.0.0.1) Password: ", `(alice@127.0.0.1) Echoed\015: `}
+	kbd := []string{"(alice@127.0.0.1) Password: ", `(alice@127.0.0.1) Echoed\001: `}
 	password := "alice@127.0.0.1's password: "
 	want := slices.Concat(kbd, kbd, kbd, []string{password, password, password})
 	if got := p.prompts(); !slices.Equal(got, want) {
@@ -132,8 +132,8 @@ func TestLoginMethodOrderAndPermissionDenied(t *testing.T) {
 	if !slices.Equal(p.echo, []bool{false, true, false, true, false, true, false, false, false}) {
 		t.Errorf("echo flags %v", p.echo)
 	}
-	info := "Login\\033[2J\nType it.\n"
-	retry := "Permission denied, please try again.\n"
+	info := "Login\\033[2J\r\nType it.\r\n"
+	retry := "Permission denied, please try again.\r\n"
 	if got, want := stderr.String(), info+info+info+retry+retry; got != want {
 		t.Errorf("stderr:\n%q\nwant\n%q", got, want)
 	}
@@ -152,7 +152,7 @@ func TestLoginPassword(t *testing.T) {
 	if got := len(p.prompts()); got != 2 {
 		t.Errorf("asked %d times, want 2", got)
 	}
-	if stderr.String() != "Permission denied, please try again.\n" {
+	if stderr.String() != "Permission denied, please try again.\r\n" {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 	// Each connection has its own three tries.
@@ -238,7 +238,7 @@ func TestPermissionDeniedOtherErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range []error{nil, errors.New("ssh: handshake failed: EOF"), hostKeyFailed()} {
+	for _, err := range []error{nil, errors.New("ssh: handshake failed: EOF"), &HostKeyError{}} {
 		if msg, ok := a.PermissionDenied(err); ok {
 			t.Errorf("PermissionDenied(%v) = %q, true", err, msg)
 		}

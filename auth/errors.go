@@ -5,21 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"syscall"
+
+	"github.com/goscp/goscp/internal/termsafe"
 )
 
 // HostKeyError is returned through the host-key callback when the server's
-// key is refused. Error() is ssh's complete message, ending in
-// "Host key verification failed."; any warning box went to Options.Stderr
-// before it.
-type HostKeyError struct {
-	msg string
-}
+// key is refused. The reasons (warning box, "... you have requested strict
+// checking.") are already on Options.Stderr; Error() is ssh's final line.
+// Print it like ssh's log does, followed by "\r\n".
+type HostKeyError struct{}
 
-func (e *HostKeyError) Error() string { return e.msg }
-
-func hostKeyFailed(lines ...string) *HostKeyError {
-	return &HostKeyError{msg: strings.Join(append(lines, "Host key verification failed."), "\n")}
-}
+func (*HostKeyError) Error() string { return "Host key verification failed." }
 
 // deniedError ends a login when no method is left to try. Error() is ssh's
 // line, listing the methods the server last said it would accept.
@@ -29,7 +25,7 @@ type deniedError struct {
 }
 
 func (e *deniedError) Error() string {
-	return fmt.Sprintf("%s@%s: Permission denied (%s).", e.user, e.host, sanitize(strings.Join(e.methods, ",")))
+	return fmt.Sprintf("%s@%s: Permission denied (%s).", e.user, e.host, termsafe.String(strings.Join(e.methods, ",")))
 }
 
 var (
@@ -46,8 +42,8 @@ func strerror(err error) string {
 		return err.Error()
 	}
 	s := errno.Error()
-	if s == "" {
-		return s
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return s
 }

@@ -58,7 +58,7 @@ func (a *Auth) knownHostsFiles() []string {
 }
 
 // checkHostKey is the ssh.HostKeyCallback. It follows ssh's decisions and
-// words; refusals are *HostKeyError.
+// prints its words; a refusal is *HostKeyError, ssh's last line.
 func (a *Auth) checkHostKey(_ string, remote net.Addr, key ssh.PublicKey) error {
 	db := loadKnownHosts(a.knownHostsFiles())
 	if cert, ok := key.(*ssh.Certificate); ok {
@@ -70,7 +70,7 @@ func (a *Auth) checkHostKey(_ string, remote net.Addr, key ssh.PublicKey) error 
 			if problem == "" {
 				return nil
 			}
-			a.ui.warn("%s", problem)
+			a.ui.log(problem)
 		}
 		// Like ssh, a certificate without a usable CA is judged by its plain key.
 		key = cert.Key
@@ -131,12 +131,12 @@ func (a *Auth) newKey(remote net.Addr, db knownHosts, key ssh.PublicKey) error {
 	switch {
 	case len(a.opts.UserKnownHostsFiles) == 0:
 		// Nowhere to record the key: ssh refuses without asking.
-		return hostKeyFailed()
+		return &HostKeyError{}
 	case a.opts.StrictHostKeyChecking == "true":
-		return hostKeyFailed(fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.",
-			keyTypeLabel(key), a.name))
+		a.ui.log(fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.", keyTypeLabel(key), a.name))
+		return &HostKeyError{}
 	case a.opts.StrictHostKeyChecking == "ask" && !a.confirmHostKey(remote, db, key):
-		return hostKeyFailed()
+		return &HostKeyError{}
 	}
 	a.learnHostKey(key)
 	return nil
@@ -198,10 +198,10 @@ func otherNamesMessage(lines []knownHost) string {
 func (a *Auth) learnHostKey(key ssh.PublicKey) {
 	file := a.opts.UserKnownHostsFiles[0]
 	if err := appendKnownHost(file, a.name, key); err != nil {
-		a.ui.warn("Failed to add the host to the list of known hosts (%s).", file)
+		a.ui.log(fmt.Sprintf("Failed to add the host to the list of known hosts (%s).", file))
 		return
 	}
-	a.ui.warn("Warning: Permanently added '%s' (%s) to the list of known hosts.", a.name, keyTypeLabel(key))
+	a.ui.log(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", a.name, keyTypeLabel(key)))
 }
 
 // appendKnownHost adds "name type base64" to file. A missing ~/.ssh is
@@ -245,24 +245,28 @@ func endsWithNewline(f *os.File) bool {
 const bannerLine = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
 
 func (a *Auth) changedKey(key ssh.PublicKey, offending knownHost) error {
-	a.ui.warn("%s\n%s\n%s", bannerLine, "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @", bannerLine)
-	a.ui.warn("IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\n" +
-		"Someone could be eavesdropping on you right now (man-in-the-middle attack)!\n" +
-		"It is also possible that a host key has just been changed.")
-	a.ui.warn("The fingerprint for the %s key sent by the remote host is\n%s.", keyTypeLabel(key), ssh.FingerprintSHA256(key))
-	a.ui.warn("Please contact your system administrator.")
+	a.ui.log(bannerLine,
+		"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+		bannerLine,
+		"IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!",
+		"Someone could be eavesdropping on you right now (man-in-the-middle attack)!",
+		"It is also possible that a host key has just been changed.",
+		fmt.Sprintf("The fingerprint for the %s key sent by the remote host is\n%s.", keyTypeLabel(key), ssh.FingerprintSHA256(key)),
+		"Please contact your system administrator.")
 	if len(a.opts.UserKnownHostsFiles) > 0 {
-		a.ui.warn("Add correct host key in %s to get rid of this message.", a.opts.UserKnownHostsFiles[0])
+		a.ui.log(fmt.Sprintf("Add correct host key in %s to get rid of this message.", a.opts.UserKnownHostsFiles[0]))
 	}
-	a.ui.warn("Offending %s key in %s:%d", keyTypeLabel(offending.key), offending.file, offending.line)
-	a.ui.warn("  remove with:\n  ssh-keygen -f \"%s\" -R \"%s\"", offending.file, a.name)
+	a.ui.log(fmt.Sprintf("Offending %s key in %s:%d", keyTypeLabel(offending.key), offending.file, offending.line),
+		"  remove with:",
+		fmt.Sprintf("  ssh-keygen -f \"%s\" -R \"%s\"", offending.file, a.name))
 	if a.opts.StrictHostKeyChecking != "false" {
-		return hostKeyFailed(fmt.Sprintf("Host key for %s has changed and you have requested strict checking.", a.name))
+		a.ui.log(fmt.Sprintf("Host key for %s has changed and you have requested strict checking.", a.name))
+		return &HostKeyError{}
 	}
 	// ssh goes on, but a man in the middle must not be handed a password.
-	a.distrustHost()
-	a.ui.warn("Password authentication is disabled to avoid man-in-the-middle attacks.")
-	a.ui.warn("Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
+	a.distrusted.Store(true)
+	a.ui.log("Password authentication is disabled to avoid man-in-the-middle attacks.",
+		"Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
 	return nil
 }
 
@@ -271,13 +275,16 @@ func (a *Auth) changedKey(key ssh.PublicKey, offending knownHost) error {
 // explicit statement that the key must not be trusted.
 func (a *Auth) revokedKey(key ssh.PublicKey) error {
 	label := keyTypeLabel(key)
-	a.ui.warn("%s\n%s\n%s", bannerLine, "@       WARNING: REVOKED HOST KEY DETECTED!               @", bannerLine)
-	a.ui.warn("The %s host key for %s is marked as revoked.\n"+
-		"This could mean that a stolen key is being used to\nimpersonate this host.", label, a.name)
-	if a.opts.StrictHostKeyChecking == "false" {
-		return hostKeyFailed()
+	a.ui.log(bannerLine,
+		"@       WARNING: REVOKED HOST KEY DETECTED!               @",
+		bannerLine,
+		fmt.Sprintf("The %s host key for %s is marked as revoked.", label, a.name),
+		"This could mean that a stolen key is being used to",
+		"impersonate this host.")
+	if a.opts.StrictHostKeyChecking != "false" {
+		a.ui.log(fmt.Sprintf("%s host key for %s was revoked and you have requested strict checking.", label, a.name))
 	}
-	return hostKeyFailed(fmt.Sprintf("%s host key for %s was revoked and you have requested strict checking.", label, a.name))
+	return &HostKeyError{}
 }
 
 // keyTypeLabel is ssh's name for a key type in messages: ED25519, RSA-CERT...

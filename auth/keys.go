@@ -114,7 +114,8 @@ func (id *identity) useAgent(s ssh.Signer) {
 func loadIdentityFile(path string, isDefault bool, u *ui) []*identity {
 	if _, err := os.Stat(path); err != nil {
 		if !isDefault {
-			u.warn("Warning: Identity file %s not accessible: %s.", path, strerror(err))
+			// ssh prints this one directly, not through its log: no "\r".
+			fmt.Fprintf(u.stderr, "Warning: Identity file %s not accessible: %s.\n", path, strerror(err))
 		}
 		return nil
 	}
@@ -205,10 +206,12 @@ func (k *keyFile) read() (ssh.Signer, error) {
 		return nil, k.failed(strerror(err))
 	}
 	if perm := fi.Mode().Perm(); ownedByCurrentUser(fi) && perm&0o077 != 0 {
-		k.ui.warn("%s\n%s\n%s", bannerLine, "@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @", bannerLine)
-		k.ui.warn("Permissions %04o for '%s' are too open.\n"+
-			"It is required that your private key files are NOT accessible by others.\n"+
-			"This private key will be ignored.", perm, k.path)
+		k.ui.log(bannerLine,
+			"@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @",
+			bannerLine,
+			fmt.Sprintf("Permissions %04o for '%s' are too open.", perm, k.path),
+			"It is required that your private key files are NOT accessible by others.",
+			"This private key will be ignored.")
 		return nil, k.failed("bad permissions")
 	}
 	data, err := os.ReadFile(k.path)
@@ -254,6 +257,6 @@ func (k *keyFile) decrypt(data []byte) (ssh.Signer, error) {
 }
 
 func (k *keyFile) failed(reason string) error {
-	k.ui.warn("Load key \"%s\": %s", k.path, reason)
+	k.ui.log(fmt.Sprintf("Load key \"%s\": %s", k.path, reason))
 	return fmt.Errorf("auth: load key %s: %s", k.path, reason)
 }

@@ -118,7 +118,6 @@ func TestKeyFileEncryptedPEMWithoutPub(t *testing.T) {
 	}
 }
 
-
 func TestKeyFileLoad(t *testing.T) {
 	dir := t.TempDir()
 	key := newKey(t, "ed25519")
@@ -144,7 +143,7 @@ func TestKeyFileLoad(t *testing.T) {
 		{"three wrong", encrypted, false, []string{"a", "b", "c", "secret"}, false, 3, ""},
 		{"empty gives up", encrypted, false, []string{"", "secret"}, false, 1, ""},
 		{"batch mode", encrypted, true, []string{"secret"}, false, 0, ""},
-		{"garbage", garbage, false, nil, false, 0, `Load key "` + garbage + `": error in libcrypto` + "\n"},
+		{"garbage", garbage, false, nil, false, 0, `Load key "` + garbage + `": error in libcrypto` + "\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -162,7 +161,7 @@ func TestKeyFileLoad(t *testing.T) {
 				t.Error("loaded the wrong key")
 			}
 			asked := p.prompts()
-			if len(asked) != tt.asked || tt.asked > 0 && (asked[0] != ask || slicesContainsTrue(p.echo)) {
+			if len(asked) != tt.asked || tt.asked > 0 && (asked[0] != ask || slices.Contains(p.echo, true)) {
 				t.Errorf("asked %q (echo %v), want %d × %q without echo", asked, p.echo, tt.asked, ask)
 			}
 			if out.String() != tt.stderr {
@@ -176,8 +175,6 @@ func TestKeyFileLoad(t *testing.T) {
 	}
 }
 
-func slicesContainsTrue(bs []bool) bool { return slices.Contains(bs, true) }
-
 func TestKeyFileBadPermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permissions")
@@ -190,14 +187,15 @@ func TestKeyFileBadPermissions(t *testing.T) {
 	if _, err := (&keyFile{path: path, ui: u}).load(); err == nil {
 		t.Fatal("loaded a key readable by others")
 	}
-	want := `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @
-@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-Permissions 0644 for '` + path + `' are too open.
-It is required that your private key files are NOT accessible by others.
-This private key will be ignored.
-Load key "` + path + `": bad permissions
-`
+	want := crlf(
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+		"@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @",
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+		"Permissions 0644 for '"+path+"' are too open.",
+		"It is required that your private key files are NOT accessible by others.",
+		"This private key will be ignored.",
+		`Load key "`+path+`": bad permissions`,
+	)
 	if out.String() != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", out.String(), want)
 	}

@@ -170,9 +170,9 @@ func TestHostKeyAlgorithms(t *testing.T) {
 }
 
 // FuzzParseKnownHost checks that no line makes the parser or the matcher
-// panic or hang, and that what parses is self-consistent.
+// panic or hang, and that what parses is self-consistent. Seeds are in
+// testdata/fuzz/FuzzParseKnownHost.
 func FuzzParseKnownHost(f *testing.F) {
-	f.Add([]byte("example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEHhni9pUrS0wcwK0jNLkVKmsiV6qMEWUXvNJeG9c4GG"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		h, ok := parseKnownHost(string(line))
 		if !ok {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/term"
@@ -104,9 +103,10 @@ const (
 )
 
 // readSecret does the line editing a terminal in raw mode no longer does.
+// It reads a byte at a time, leaving what was typed ahead for the next read.
 func readSecret(r io.Reader) (string, error) {
 	var line []byte
-	buf := make([]byte, 256)
+	buf := make([]byte, 1)
 	for {
 		n, err := r.Read(buf)
 		for _, c := range buf[:n] {
@@ -142,28 +142,6 @@ func endOfSecret(line []byte) (string, error) {
 	return string(line), nil
 }
 
-// sanitize makes text from the server safe for a terminal: control
-// characters other than tab and newline, and bytes that are not UTF-8, are
-// shown as \ooo octal, as ssh's log output does.
-func sanitize(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\t' || r == '\n':
-			b.WriteRune(r)
-		case (r == utf8.RuneError && size == 1) || unicode.IsControl(r):
-			for _, c := range []byte(s[i : i+size]) {
-				fmt.Fprintf(&b, "\\%03o", c)
-			}
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
 // ui is how the package talks to the user: warnings to stderr, questions
 // through the Prompter.
 type ui struct {
@@ -187,6 +165,10 @@ func (u *ui) prompt(prompt string, echo bool) (string, error) {
 	return answer, err
 }
 
-func (u *ui) warn(format string, args ...any) {
-	fmt.Fprintf(u.stderr, format+"\n", args...)
+// log writes lines as ssh's log does: each ends in "\r\n", since ssh may
+// have the terminal in raw mode; a line may hold a "\n" of its own.
+func (u *ui) log(lines ...string) {
+	for _, line := range lines {
+		io.WriteString(u.stderr, line+"\r\n")
+	}
 }

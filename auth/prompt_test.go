@@ -48,24 +48,6 @@ func TestReadLine(t *testing.T) {
 	}
 }
 
-func TestSanitize(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"Password: ", "Password: "},
-		{"line one\n\tline two", "line one\n\tline two"},
-		{"\x1b[2J\x1b]0;pwned\x07", `\033[2J\033]0;pwned\007`},
-		{"over\rwrite", `over\015write`},
-		{"caf\xc3\xa9 ✓", "café ✓"},
-		{"bad\xffbyte", `bad\377byte`},
-		{"c1\u009bcontrol", `c1\302\233control`},
-		{"del\x7f", `del\177`},
-	}
-	for _, tt := range tests {
-		if got := sanitize(tt.in); got != tt.want {
-			t.Errorf("sanitize(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // interruptingPrompter is a user pressing ^C at the first question.
 type interruptingPrompter struct{ asked int }
 

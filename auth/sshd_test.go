@@ -2,8 +2,9 @@ package auth
 
 import (
 	"bufio"
+	"crypto"
+	"crypto/rand"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 )
 
 const sshdPath = "/usr/sbin/sshd"
@@ -58,6 +60,7 @@ func startSSHD(t *testing.T, extra ...string) *testSSHD {
 		"PidFile none",
 		"PasswordAuthentication no",
 		"KbdInteractiveAuthentication no",
+		"MaxStartups 100", // parallel subtests must not be dropped
 	)
 	config = append(config, extra...)
 	// The port is found by binding :0 and letting go; another process may
@@ -205,7 +208,11 @@ func TestSSHDLoginKeys(t *testing.T) {
 		{"rsa", openSSHFormat, "secret"},
 	}
 	for i, tt := range tests {
-		t.Run(fmt.Sprintf("%s format %d passphrase %q", tt.kind, tt.format, tt.passphrase), func(t *testing.T) {
+		name := map[keyFormat]string{openSSHFormat: "openssh", pemFormat: "pem"}[tt.format] + " " + tt.kind
+		if tt.passphrase != "" {
+			name += " encrypted"
+		}
+		t.Run(name, func(t *testing.T) {
 			key := newKey(t, tt.kind)
 			s.authorize(t, publicKey(t, key))
 			path := writeKey(t, dir, fmt.Sprintf("id_%d", i), key, tt.format, tt.passphrase)
@@ -240,7 +247,7 @@ func TestSSHDLoginCertificate(t *testing.T) {
 	path := writeKey(t, t.TempDir(), "id_ed25519", key, openSSHFormat, "")
 	cert := &ssh.Certificate{Key: publicKey(t, key), CertType: ssh.UserCert, KeyId: "test",
 		ValidPrincipals: []string{s.user}, ValidBefore: ssh.CertTimeInfinity}
-	if err := cert.SignCert(randReader(), ca); err != nil {
+	if err := cert.SignCert(rand.Reader, ca); err != nil {
 		t.Fatal(err)
 	}
 	writePub(t, path+"-cert.pub", cert) // the plain key is not authorized: only the certificate logs in
@@ -260,7 +267,7 @@ func TestSSHDLoginAgent(t *testing.T) {
 	s := startSSHD(t)
 	key := newKey(t, "ed25519")
 	s.authorize(t, publicKey(t, key))
-	sock := serveAgent(t, key, newKey(t, "rsa"))
+	sock := serveAgent(t, newKey(t, "rsa"), key) // the first key is refused
 	// The agent's copy signs: the file itself is encrypted and no one types the passphrase.
 	encrypted := writeKey(t, t.TempDir(), "id_ed25519", key, openSSHFormat, "secret")
 	for _, tt := range []struct {
@@ -304,4 +311,32 @@ func TestSSHDPermissionDenied(t *testing.T) {
 	}
 }
 
-func randReader() io.Reader { return cryptoRand }
+// serveAgent serves an in-memory agent holding keys on a unix socket.
+func serveAgent(t *testing.T, keys ...crypto.Signer) string {
+	t.Helper()
+	keyring := agent.NewKeyring()
+	for _, k := range keys {
+		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				agent.ServeAgent(keyring, conn)
+			}()
+		}
+	}()
+	return sock
+}

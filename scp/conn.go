@@ -50,6 +50,9 @@ type Options struct {
 	Report func(msg string)
 	// Progress, if not nil, is told about each file's data.
 	Progress Progress
+	// NameCheck, if not nil, makes the sink refuse names that were not
+	// requested (the client side of a download without -r and -T).
+	NameCheck *NameCheck
 	// Debug, if not nil, receives -v lines such as "Sending file modes: ...".
 	Debug func(msg string)
 }

@@ -122,6 +122,16 @@ func sinkDiffCases() []sinkDiffCase {
 			must(t, os.Chmod(filepath.Join(dir, name), mode))
 		}
 	}
+	link := func(to, name string) func(*testing.T, string) {
+		return func(t *testing.T, dir string) { must(t, os.Symlink(to, filepath.Join(dir, name))) }
+	}
+	steps := func(steps ...func(*testing.T, string)) func(*testing.T, string) {
+		return func(t *testing.T, dir string) {
+			for _, step := range steps {
+				step(t, dir)
+			}
+		}
+	}
 	big := strings.Repeat("big data ", 40000)
 	return []sinkDiffCase{
 		{name: "empty stream", in: ""},
@@ -152,7 +162,12 @@ func sinkDiffCases() []sinkDiffCase {
 		{name: "new target file", target: "new", in: "C0644 3 a\nabc\x00"},
 		{name: "several files to a new target", target: "new", in: "C0644 5 a\nabcde\x00C0600 2 b\nxy\x00"},
 		{name: "target is a file", setup: file("f", "old", 0644), target: "f", in: "C0600 3 a\nnew\x00"},
+		{name: "new target directory", flags: "-r", target: "new", in: "D0750 0 d\nC0644 1 f\nx\x00E\n"},
+		{name: "target is a symlink to a directory", setup: steps(mkdir("d", 0755), link("d", "l")), target: "l", in: "C0644 1 a\nx\x00"},
+		{name: "target is a symlink to /dev/null", setup: link("/dev/null", "null"), target: "null", in: "C0600 3 a\nabc\x00"},
+		{name: "file over a dangling symlink", setup: link("gone", "a"), in: "C0600 3 a\nabc\x00"},
 		{name: "-d missing", flags: "-d", target: "nope", in: "C0644 1 a\nx\x00"},
+		{name: "-d with a trailing slash", flags: "-d", setup: mkdir("d", 0755), target: "d/", in: "C0644 1 a\nx\x00"},
 		{name: "-d on a file", flags: "-d", setup: file("f", "", 0644), target: "f", in: "C0644 1 a\nx\x00"},
 		{name: "-d on a directory", flags: "-d -r", in: "D0755 0 d\nC0644 1 a\nx\x00E\n"},
 		{name: "name empty", in: "C0644 1 \nx\x00"},
@@ -541,5 +556,56 @@ func TestSendVsOpenSSH(t *testing.T) {
 				t.Error("nothing sent")
 			}
 		})
+	}
+}
+
+// TestInteropOpenSSH copies a tree with -r -p from Send to `scp -t` and from
+// `scp -f` to Receive: both copies must equal the original.
+func TestInteropOpenSSH(t *testing.T) {
+	needOpenSSH(t)
+	root := sourceDiffTree(t)
+	names := []string{"d", "f", "big", "empty", "suid", "sgid", "with space"}
+	var paths []string
+	for _, n := range names {
+		paths = append(paths, filepath.Join(root, n))
+	}
+	opt := Options{Recursive: true, Preserve: true}
+	// talk runs OpenSSH's scp with args and our side of the copy against it.
+	talk := func(args []string, ours func(r io.Reader, w io.Writer) error) {
+		cmd := exec.Command(opensshScp, args...)
+		stdin, err := cmd.StdinPipe()
+		must(t, err)
+		stdout, err := cmd.StdoutPipe()
+		must(t, err)
+		must(t, cmd.Start())
+		err = ours(stdout, stdin)
+		stdin.Close()
+		if werr := cmd.Wait(); err == nil {
+			err = werr
+		}
+		if err != nil {
+			t.Errorf("scp %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	up, down := t.TempDir(), t.TempDir()
+	talk([]string{"-r", "-p", "-t", up}, func(r io.Reader, w io.Writer) error {
+		return Send(context.Background(), r, w, OS{}, paths, opt)
+	})
+	talk(append([]string{"-r", "-p", "-f"}, paths...), func(r io.Reader, w io.Writer) error {
+		return Receive(context.Background(), r, w, OS{}, down, opt)
+	})
+
+	var want []string
+	for _, line := range treeLines(t, root) {
+		for _, n := range names {
+			if strings.HasPrefix(line, fmt.Sprintf("%q ", n)) || strings.HasPrefix(line, `"`+n+`/`) {
+				want = append(want, line)
+			}
+		}
+	}
+	for _, dir := range []string{up, down} {
+		if got := treeLines(t, dir)[1:]; !slices.Equal(got, want) {
+			t.Errorf("copy in %s\n%s\nwant\n%s", dir, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }

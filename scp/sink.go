@@ -66,6 +66,10 @@ func (k *sink) receive(target string, depth int) error {
 			return err
 		}
 		rec, err := k.readRecord(first, depth)
+		if err == nil && k.fatal != nil {
+			// Sending the last reply failed: the peer is gone.
+			return k.fatal
+		}
 		if err != nil || rec.Kind == KindEndDir {
 			return err
 		}
@@ -85,6 +89,9 @@ func (k *sink) receive(target string, depth int) error {
 		if !validName(rec.Name) {
 			k.runErr("error: unexpected filename: " + rec.Name)
 			return k.stop(ErrIncomplete)
+		}
+		if k.opt.NameCheck != nil && !k.opt.NameCheck.Match(rec.Name) {
+			return k.screwup(protocolErr("filename does not match request"))
 		}
 		dst := target
 		if targetIsDir {

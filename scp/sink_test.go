@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"reflect"
 	"slices"
 	"strconv"
@@ -32,10 +33,8 @@ func sameErr(got, want error) bool {
 		reflect.TypeOf(got) == reflect.TypeOf(want) && got.Error() == want.Error()
 }
 
-var (
-	errProto = func(reason string) error { return &ProtocolError{Reason: reason} }
-	errFatal = func(msg string) error { return &RemoteError{Fatal: true, Msg: msg} }
-)
+func errProto(reason string) error { return &ProtocolError{Reason: reason} }
+func errFatal(msg string) error    { return &RemoteError{Fatal: true, Msg: msg} }
 
 type sinkTest struct {
 	name   string
@@ -250,11 +249,11 @@ func TestReceive(t *testing.T) {
 		},
 		{
 			name:  "close failure",
-			setup: func(m *memFS) { m.fail("close", "/t/a", syscall.EDQUOT) },
+			setup: func(m *memFS) { m.fail("close", "/t/a", syscall.EIO) },
 			in:    "C0644 1 a\nx\x00",
-			out:   "\x00\x00\x01scp: /t/a: close: Disk quota exceeded\n",
+			out:   "\x00\x00\x01scp: /t/a: close: Input/output error\n",
 			err:   ErrIncomplete,
-			msgs:  []string{"/t/a: close: Disk quota exceeded"},
+			msgs:  []string{"/t/a: close: Input/output error"},
 			tree:  []string{"/t/ d0755", `/t/a 0644 "x"`},
 		},
 		{
@@ -323,7 +322,7 @@ func TestReceive(t *testing.T) {
 		{
 			name:  "existing directory keeps its mode without -p",
 			opt:   r,
-			setup: func(m *memFS) { m.add("/t/d", fsDir|0700, "") },
+			setup: func(m *memFS) { m.add("/t/d", fs.ModeDir|0700, "") },
 			in:    "D0755 0 d\nE\n",
 			out:   "\x00\x00\x00",
 			tree:  []string{"/t/ d0755", "/t/d/ d0700"},
@@ -332,7 +331,7 @@ func TestReceive(t *testing.T) {
 		{
 			name:  "existing directory with -p: mode set at once",
 			opt:   rp,
-			setup: func(m *memFS) { m.add("/t/d", fsDir|0700, "") },
+			setup: func(m *memFS) { m.add("/t/d", fs.ModeDir|0700, "") },
 			in:    "T1000000000 0 1000000001 0\nD0750 0 d\nC0644 1 f\nx\x00E\n",
 			out:   "\x00\x00\x00\x00\x00\x00",
 			tree:  []string{"/t/ d0755", "/t/d/ d0750", `/t/d/f 0644 "x"`},
@@ -576,8 +575,6 @@ func TestReceive(t *testing.T) {
 	}
 }
 
-const fsDir = 1 << 31 // fs.ModeDir, short for the tables
-
 // wantOps checks the memFS's log of changes.
 func wantOps(ops ...string) func(*testing.T, *memFS) {
 	return func(t *testing.T, m *memFS) {
@@ -715,5 +712,42 @@ func TestReceiveFlushes(t *testing.T) {
 	}
 	if n := m.node("/t/a"); n == nil || n.mtime.Unix() != 1 {
 		t.Errorf("file a: %+v", n)
+	}
+}
+
+// failWriter is a peer that has stopped reading.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// TestReceivePeerGone: once replies cannot be sent, nothing more is written
+// to disk.
+func TestReceivePeerGone(t *testing.T) {
+	m := newMemFS()
+	m.dir("/t")
+	var msgs []string
+	opt := Options{Report: func(s string) { msgs = append(msgs, s) }}
+	err := Receive(context.Background(), strings.NewReader("C0644 1 a\nx\x00C0644 1 b\ny\x00"), failWriter{}, m, "/t", opt)
+	if !errors.Is(err, ErrLostConnection) {
+		t.Errorf("error %v; want lost connection", err)
+	}
+	if got := m.dump("/t"); !slices.Equal(got, []string{"/t/ d0755"}) {
+		t.Errorf("tree %q", got)
+	}
+	if !slices.Equal(msgs, []string{"lost connection"}) {
+		t.Errorf("messages %q", msgs)
+	}
+}
+
+func TestSendPeerGone(t *testing.T) {
+	m := sourceTree()
+	var msgs []string
+	opt := Options{Report: func(s string) { msgs = append(msgs, s) }}
+	err := Send(context.Background(), strings.NewReader("\x00\x00\x00\x00\x00"), failWriter{}, m, []string{"/t/f", "/t/g"}, opt)
+	if !errors.Is(err, ErrLostConnection) || !slices.Equal(msgs, []string{"lost connection"}) {
+		t.Errorf("error %v, messages %q; want lost connection once", err, msgs)
+	}
+	if n := m.openHandles(); n != 0 {
+		t.Errorf("%d files left open", n)
 	}
 }

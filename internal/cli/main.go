@@ -39,6 +39,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 		return serve(ctx, opts, stdin, stdout, stderr)
 	}
 	r := &run{
+		argv0:   argv0,
 		ctx:     ctx,
 		opts:    opts,
 		stderr:  stderr,

@@ -19,6 +19,7 @@ import (
 // run is one client invocation: the operands, the connections opened for
 // them and the error count that decides the exit status.
 type run struct {
+	argv0   string
 	ctx     context.Context
 	opts    *Options
 	stderr  io.Writer
@@ -28,6 +29,8 @@ type run struct {
 	errs int
 	// mustBeDir is OpenSSH's targetshouldbedir: several sources, or -d.
 	mustBeDir bool
+	// fatal, when not 0, is the exit status of an error that ended the run.
+	fatal int
 }
 
 // client is a connection, or the error that prevented it.
@@ -64,7 +67,10 @@ func (r *run) main() int {
 			c.c.Close()
 		}
 	}
-	if r.errs > 0 || r.ctx.Err() != nil {
+	switch {
+	case r.fatal != 0:
+		return r.fatal
+	case r.errs > 0 || r.ctx.Err() != nil:
 		return 1
 	}
 	return 0
@@ -79,8 +85,6 @@ func (r *run) checkUnsupported() error {
 		return errors.New("SFTP mode (-s) is not supported yet; the legacy protocol (-O) is the default")
 	case o.Program != "":
 		return errors.New("-S program is not supported yet")
-	case o.LimitKbps != 0:
-		return errors.New("-l limit is not supported yet")
 	case o.ForwardAgent:
 		return errors.New("-A (agent forwarding) is not supported yet")
 	case o.RemoteDirect:
@@ -92,6 +96,13 @@ func (r *run) checkUnsupported() error {
 // print writes one message for the user, sanitised.
 func (r *run) print(msg string) {
 	fmt.Fprintln(r.stderr, termsafe.String(msg))
+}
+
+// printSSH writes a message of the SSH layer the way ssh's log writes it,
+// each line ending in CR LF.
+func (r *run) printSSH(msg string) {
+	msg = termsafe.String(strings.TrimSuffix(msg, "\n"))
+	fmt.Fprint(r.stderr, strings.ReplaceAll(msg, "\n", "\r\n")+"\r\n")
 }
 
 func (r *run) debug(msg string) {
@@ -125,8 +136,7 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 			continue
 		}
 		if op.Remote {
-			r.print("scp: copies between two remote hosts are not supported yet: " + s)
-			r.errs++
+			r.relay(op, tgt)
 			continue
 		}
 		locals = append(locals, s)
@@ -137,13 +147,49 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 	sess, err := r.start(tgt, "-t", tgt.Path)
 	if err != nil {
 		// ssh's own message, then what OpenSSH's scp adds on upload.
-		r.print(err.Error())
+		r.printSSH(err.Error())
 		r.print("lost connection")
 		r.errs++
 		return
 	}
-	err = scp.Send(r.ctx, sess.Stdout, sess.Stdin, scp.OS{}, locals, r.engineOptions(true))
+	in, out := r.limit(sess.Stdout, sess.Stdin)
+	err = scp.Send(r.ctx, in, out, scp.OS{}, locals, r.engineOptions(true))
 	r.finish(sess, err)
+}
+
+// relay copies from one remote host to another through us (-3, OpenSSH's
+// default): the source host's `scp -f` feeds the target host's `scp -t`
+// and we pass the bytes along untouched, as OpenSSH does.
+func (r *run) relay(src, tgt Operand) {
+	from, err := r.start(src, "-f", src.Path)
+	if err != nil {
+		r.printSSH(err.Error())
+		r.errs++
+		return
+	}
+	to, err := r.start(tgt, "-t", tgt.Path)
+	if err != nil {
+		r.printSSH(err.Error())
+		r.errs++
+		from.Close()
+		from.Wait()
+		return
+	}
+	acks := make(chan struct{})
+	go func() {
+		io.Copy(from.Stdin, to.Stdout)
+		from.Stdin.Close()
+		close(acks)
+	}()
+	io.Copy(to.Stdin, from.Stdout)
+	to.Stdin.Close()
+	<-acks
+	// Either side's failure reached only the other side's protocol
+	// stream; its exit status is how we learn of it.
+	errFrom, errTo := from.Wait(), to.Wait()
+	if errFrom != nil || errTo != nil {
+		r.errs++
+	}
 }
 
 func (r *run) toLocal(sources []string, target string) {
@@ -159,13 +205,24 @@ func (r *run) toLocal(sources []string, target string) {
 			r.localCopy(s, target)
 			continue
 		}
+		opts := r.engineOptions(true)
+		if !r.opts.Recursive && !r.opts.NoNameCheck {
+			check, err := scp.NewNameCheck(op.Path)
+			if err != nil {
+				io.WriteString(r.stderr, logLine(r.argv0, err.Error()))
+				r.fatal = 255
+				return
+			}
+			opts.NameCheck = check
+		}
 		sess, err := r.start(op, "-f", op.Path)
 		if err != nil {
-			r.print(err.Error())
+			r.printSSH(err.Error())
 			r.errs++
 			continue
 		}
-		err = scp.Receive(r.ctx, sess.Stdout, sess.Stdin, scp.OS{}, target, r.engineOptions(true))
+		in, out := r.limit(sess.Stdout, sess.Stdin)
+		err = scp.Receive(r.ctx, in, out, scp.OS{}, target, opts)
 		r.finish(sess, err)
 	}
 }

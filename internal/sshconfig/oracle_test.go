@@ -26,6 +26,7 @@ type oracleCase struct {
 	identities []string // ssh -i, created under the test directory
 	keys       []string // extra keywords compared with Config.All
 	setOnly    bool     // compare keys only when we have a value (ssh -G also prints defaults)
+	noF        bool     // no -F: the user's and the system's files, as installed
 }
 
 var oracleCases = []oracleCase{
@@ -239,6 +240,9 @@ DynamicForward 1080
 	{name: "clear all forwardings", host: "h", keys: []string{"localforward", "dynamicforward"}, options: []string{"ClearAllForwardings=yes"}, config: "LocalForward 8080 localhost:80\nDynamicForward 1080\n"},
 	{name: "unsupported and deprecated", host: "h", config: "RSAAuthentication yes\nUseRoaming no\nProtocol 2\nUser u\n"},
 	{name: "missing -i file", host: "h", options: []string{"User=x"}, identities: []string{"missing!"}, config: "Port 23\n"},
+	{name: "installed default files", host: "h", noF: true, keys: []string{"sendenv", "hashknownhosts", "gssapiauthentication"}},
+	{name: "relative and missing includes", host: "h", config: "Include relative.conf\nInclude ~/no/such/*.conf\nUser r\n"},
+	{name: "proxyjump on the command line", host: "h", options: []string{"ProxyJump=u@j.example:2200,other"}, keys: []string{"proxyjump"}},
 	{name: "canonicalize with proxy", host: "alias", keys: []string{"canonicalizehostname"}, config: `
 CanonicalizeHostname yes
 ProxyCommand none
@@ -265,6 +269,9 @@ Host target.example
 	{name: "error connection attempts", host: "h", config: "ConnectionAttempts 0\n"},
 	{name: "error hostname token", host: "h", config: "HostName h%z\n"},
 	{name: "error jump loop", host: "h", config: "ProxyJump h\n"},
+	{name: "error unsafe proxyjump option", host: "h", options: []string{"ProxyJump=x;y@ab,c"}, config: ""},
+	{name: "error in included file", host: "h", config: "User a\nInclude @T@/bad.d/*.conf\n"},
+	{name: "error include permissions", host: "h", config: "Include @T@/perm.conf\n"},
 }
 
 // TestOracle compares Evaluate with ssh -G for every oracle case.
@@ -284,6 +291,9 @@ func TestOracle(t *testing.T) {
 			req := Request{Host: tc.host, User: tc.user, Port: tc.port, ConfigFile: filepath.Join(dir, "config"),
 				Home: me.HomeDir, LocalUser: me.Username}
 			args := []string{"-F", req.ConfigFile}
+			if tc.noF {
+				req.ConfigFile, args = "", nil
+			}
 			for _, o := range tc.options {
 				req.Options = append(req.Options, sub(o))
 				args = append(args, "-o", sub(o))
@@ -313,6 +323,11 @@ func writeOracleFiles(t *testing.T, dir, config string) {
 	writeFile(t, filepath.Join(dir, "inc.d", "a.conf"), "User included\n")
 	writeFile(t, filepath.Join(dir, "inc.d", "b.conf"), "Port 4422\nHost zzz\n  IdentitiesOnly yes\n")
 	writeFile(t, filepath.Join(dir, "inc.d", ".hidden.conf"), "BatchMode yes\n")
+	writeFile(t, filepath.Join(dir, "bad.d", "x.conf"), "Port 1\nFoo 1\nBar 2\n")
+	writeFile(t, filepath.Join(dir, "perm.conf"), "User p\n")
+	if err := os.Chmod(filepath.Join(dir, "perm.conf"), 0o666); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func writeFile(t *testing.T, path, text string) {

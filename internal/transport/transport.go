@@ -55,7 +55,7 @@ func Dial(ctx context.Context, cfg *sshconfig.Config, opts Options) (*Client, er
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
-		fmt.Fprintln(opts.Stderr, w)
+		fmt.Fprint(opts.Stderr, w+"\r\n")
 	}
 	a, err := auth.New(authOptions(cfg, opts))
 	if err != nil {
