@@ -115,8 +115,13 @@ func (c *conn) runErr(msg string) {
 
 // fail records a fatal error (reporting it once) and returns it.
 func (c *conn) fail(err error) error {
-	if c.fatal == nil {
-		c.fatal = err
+	if c.fatal != nil {
+		return err
+	}
+	c.fatal = err
+	// Once the copy is cancelled (^C), a broken stream is expected and
+	// not worth a message.
+	if c.ctx.Err() == nil {
 		c.report(err.Error())
 	}
 	return err
