@@ -42,7 +42,9 @@ func TestIPv6Literal(t *testing.T) {
 	}{
 		{"upload", func(d string) []string { return []string{"-P", port, d + "/src", "[::1]:" + d + "/up"} }},
 		{"download", func(d string) []string { return []string{"-P", port, srv.User + "@[::1]:" + d + "/src", d + "/down"} }},
-		{"uri", func(d string) []string { return []string{"scp://" + srv.User + "@[::1]:" + port + "/" + d + "/src", d + "/uri"} }},
+		{"uri", func(d string) []string {
+			return []string{"scp://" + srv.User + "@[::1]:" + port + "/" + d + "/src", d + "/uri"}
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
