@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/goscp/goscp/auth"
+	"github.com/goscp/goscp/internal/localcopy"
 	"github.com/goscp/goscp/internal/progress"
 	"github.com/goscp/goscp/internal/sshconfig"
 	"github.com/goscp/goscp/internal/termsafe"
@@ -366,27 +367,23 @@ func sshOptions(args []string) []string {
 	return out
 }
 
-// localCopy copies within this machine by running both ends of the
-// protocol here, which gives the same result as OpenSSH's `cp [-r] [-p]`.
+// localCopy copies within this machine as OpenSSH does by running
+// `cp [-r] [-p] -- SRC TARGET`, natively: the same result and messages.
 func (r *run) localCopy(src, target string) {
-	toSink, fromSource := io.Pipe()
-	toSource, fromSink := io.Pipe()
-	sinkOpts := r.engineOptions(false)
-	sourceOpts := sinkOpts
-	// The source's complaints reach the sink as warnings; printing them
-	// on both sides would say everything twice.
-	sourceOpts.Report = nil
-	done := make(chan error, 1)
-	go func() {
-		err := scp.Receive(r.ctx, toSink, fromSink, scp.OS{}, target, sinkOpts)
-		fromSink.Close()
-		toSink.Close()
-		done <- err
-	}()
-	sendErr := scp.Send(r.ctx, toSource, fromSource, scp.OS{}, []string{src}, sourceOpts)
-	fromSource.Close()
-	toSource.Close()
-	if recvErr := <-done; recvErr != nil || sendErr != nil {
+	if r.opts.Verbose > 0 {
+		// Debian's scp quotes every word of the command it runs.
+		words := []string{"Executing: cp"}
+		if r.opts.Recursive {
+			words = append(words, "'-r'")
+		}
+		if r.opts.Preserve {
+			words = append(words, "'-p'")
+		}
+		words = append(words, "'--'", "'"+src+"'", "'"+target+"'")
+		r.debug(strings.Join(words, " "))
+	}
+	opts := localcopy.Options{Recursive: r.opts.Recursive, Preserve: r.opts.Preserve, Stderr: r.stderr, Context: r.ctx}
+	if !localcopy.Copy(src, target, opts) {
 		r.errs++
 	}
 }
