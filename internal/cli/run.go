@@ -154,7 +154,7 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 		return
 	}
 	in, out := r.limit(sess.Stdout, sess.Stdin)
-	err = scp.Send(r.ctx, in, out, scp.OS{}, locals, r.engineOptions(true))
+	err = scp.Send(r.ctx, in, out, scp.OS{}, locals, r.engineOptions())
 	r.finish(sess, err)
 }
 
@@ -206,7 +206,7 @@ func (r *run) toLocal(sources []string, target string) {
 			r.localCopy(s, target)
 			continue
 		}
-		opts := r.engineOptions(true)
+		opts := r.engineOptions()
 		if !r.opts.Recursive && !r.opts.NoNameCheck {
 			check, err := scp.NewNameCheck(op.Path)
 			if err != nil {
@@ -245,15 +245,13 @@ func (r *run) finish(sess *transport.Session, engineErr error) {
 }
 
 // engineOptions are the protocol options for the client's side of a copy.
-func (r *run) engineOptions(remote bool) scp.Options {
+func (r *run) engineOptions() scp.Options {
 	o := scp.Options{
 		Recursive:   r.opts.Recursive,
 		Preserve:    r.opts.Preserve,
 		TargetIsDir: r.mustBeDir,
 		Report:      r.print,
-	}
-	if remote {
-		o.Progress = r.meter
+		Progress:    r.meter,
 	}
 	if r.opts.Verbose > 0 {
 		o.Debug = r.print
