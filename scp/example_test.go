@@ -43,6 +43,35 @@ func connect(addr, user string) (*ssh.Client, error) {
 // remote side, so it is quoted rather than printed raw to a terminal.
 func report(msg string) { log.Printf("%q", msg) }
 
+// remote runs command on the server (a remote `scp -t` or `scp -f`) and
+// lets copy speak the protocol over the command's stdout and stdin.
+func remote(client *ssh.Client, command string, copy func(r io.Reader, w io.Writer) error) error {
+	session, err := client.NewSession()
+	if err != nil {
+		return err
+	}
+	defer session.Close()
+	stdin, err := session.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := session.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	// The remote shell reads this command line: quote paths that may
+	// hold spaces or shell characters.
+	if err := session.Start(command); err != nil {
+		return err
+	}
+	err = copy(stdout, stdin)
+	stdin.Close() // the remote scp ends when its input does
+	if werr := session.Wait(); err == nil {
+		err = werr
+	}
+	return err
+}
+
 // Upload one file: the remote scp is the sink (-t) and we are the source.
 func ExampleSend() {
 	client, err := connect("example.com:22", "alice")
@@ -50,29 +79,9 @@ func ExampleSend() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	session, err := client.NewSession()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer session.Close()
-	stdin, err := session.StdinPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	stdout, err := session.StdoutPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	// The remote shell reads this command line: quote the target if it
-	// may hold spaces or shell characters.
-	if err := session.Start("scp -t uploads/"); err != nil {
-		log.Fatal(err)
-	}
-	err = scp.Send(context.Background(), stdout, stdin, scp.OS{}, []string{"report.pdf"}, scp.Options{Report: report})
-	stdin.Close() // the remote scp ends when its input does
-	if werr := session.Wait(); err == nil {
-		err = werr
-	}
+	err = remote(client, "scp -t uploads/", func(r io.Reader, w io.Writer) error {
+		return scp.Send(context.Background(), r, w, scp.OS{}, []string{"report.pdf"}, scp.Options{Report: report})
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -85,28 +94,10 @@ func ExampleSend_tree() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	session, err := client.NewSession()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer session.Close()
-	stdin, err := session.StdinPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	stdout, err := session.StdoutPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := session.Start("scp -r -p -t backups"); err != nil {
-		log.Fatal(err)
-	}
 	opt := scp.Options{Recursive: true, Preserve: true, Report: report}
-	err = scp.Send(context.Background(), stdout, stdin, scp.OS{}, []string{"photos"}, opt)
-	stdin.Close()
-	if werr := session.Wait(); err == nil {
-		err = werr
-	}
+	err = remote(client, "scp -r -p -t backups", func(r io.Reader, w io.Writer) error {
+		return scp.Send(context.Background(), r, w, scp.OS{}, []string{"photos"}, opt)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,60 +110,30 @@ func ExampleReceive() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	session, err := client.NewSession()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer session.Close()
-	stdin, err := session.StdinPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	stdout, err := session.StdoutPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := session.Start("scp -r -f logs"); err != nil {
-		log.Fatal(err)
-	}
-	err = scp.Receive(context.Background(), stdout, stdin, scp.OS{}, ".", scp.Options{Recursive: true, Report: report})
-	stdin.Close()
-	if werr := session.Wait(); err == nil {
-		err = werr
-	}
+	err = remote(client, "scp -r -f logs", func(r io.Reader, w io.Writer) error {
+		return scp.Receive(context.Background(), r, w, scp.OS{}, ".", scp.Options{Recursive: true, Report: report})
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
 }
 
-// Download one file to a new local name.
+// Download one file to a new local name, refusing any other name the
+// server might send (what OpenSSH's scp checks without -r and -T).
 func ExampleReceive_file() {
 	client, err := connect("example.com:22", "alice")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	session, err := client.NewSession()
+	check, err := scp.NewNameCheck("/etc/hostname")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer session.Close()
-	stdin, err := session.StdinPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	stdout, err := session.StdoutPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := session.Start("scp -f /etc/hostname"); err != nil {
-		log.Fatal(err)
-	}
-	err = scp.Receive(context.Background(), stdout, stdin, scp.OS{}, "remote-hostname.txt", scp.Options{Report: report})
-	stdin.Close()
-	if werr := session.Wait(); err == nil {
-		err = werr
-	}
+	opt := scp.Options{NameCheck: check, Report: report}
+	err = remote(client, "scp -f /etc/hostname", func(r io.Reader, w io.Writer) error {
+		return scp.Receive(context.Background(), r, w, scp.OS{}, "remote-hostname.txt", opt)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
