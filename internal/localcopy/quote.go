@@ -1,25 +1,12 @@
 package localcopy
 
 import (
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/goscp/goscp/internal/termsafe"
 )
-
-// utf8Locale is whether the environment selects a UTF-8 character set, as
-// setlocale(LC_ALL, "") would: LC_ALL, then LC_CTYPE, then LANG.
-var utf8Locale = isUTF8Locale(os.Getenv)
-
-func isUTF8Locale(getenv func(string) string) bool {
-	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
-		if v := getenv(name); v != "" {
-			v = strings.ToLower(v)
-			return strings.Contains(v, "utf-8") || strings.Contains(v, "utf8")
-		}
-	}
-	return false
-}
 
 // quote shows a file name the way GNU cp does in its messages: the
 // "shell-escape-always" style of `ls --quoting-style`, which a POSIX shell
@@ -27,7 +14,7 @@ func isUTF8Locale(getenv func(string) string) bool {
 // is written as a $'\ooo' (or $'\n'-style) escape, so no name can put
 // control sequences on the terminal.
 func quote(s string) string {
-	return quoteName(s, utf8Locale)
+	return quoteName(s, termsafe.UTF8())
 }
 
 func quoteName(s string, utf8Mode bool) string {

@@ -67,24 +67,6 @@ func TestQuote(t *testing.T) {
 	}
 }
 
-func TestUTF8Locale(t *testing.T) {
-	for _, tc := range []struct {
-		env  map[string]string
-		want bool
-	}{
-		{map[string]string{}, false},
-		{map[string]string{"LANG": "C.UTF-8"}, true},
-		{map[string]string{"LANG": "en_US.utf8"}, true},
-		{map[string]string{"LANG": "C.UTF-8", "LC_CTYPE": "C"}, false},
-		{map[string]string{"LANG": "C", "LC_ALL": "de_DE.UTF-8"}, true},
-		{map[string]string{"LC_ALL": "POSIX", "LC_CTYPE": "C.UTF-8"}, false},
-	} {
-		if got := isUTF8Locale(func(k string) string { return tc.env[k] }); got != tc.want {
-			t.Errorf("%v: %v, want %v", tc.env, got, tc.want)
-		}
-	}
-}
-
 func FuzzQuote(f *testing.F) {
 	for _, tc := range quoteCases {
 		f.Add(tc.name)

@@ -15,6 +15,10 @@ import (
 // otherwise only printable ASCII passes, as in OpenSSH under the C locale.
 var utf8Locale = isUTF8Locale(os.Getenv)
 
+// UTF8 reports whether the environment selects a UTF-8 character set, as
+// setlocale(LC_ALL, "") would: LC_ALL, then LC_CTYPE, then LANG.
+func UTF8() bool { return utf8Locale }
+
 func isUTF8Locale(getenv func(string) string) bool {
 	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
 		if v := getenv(name); v != "" {

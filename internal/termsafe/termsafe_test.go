@@ -40,7 +40,9 @@ func TestLocale(t *testing.T) {
 		{map[string]string{"LANG": "en_US.UTF-8"}, true},
 		{map[string]string{"LC_ALL": "C", "LANG": "en_US.UTF-8"}, false},
 		{map[string]string{"LC_CTYPE": "C.utf8"}, true},
-		{map[string]string{"LC_ALL": "POSIX"}, false},
+		{map[string]string{"LC_ALL": "POSIX", "LC_CTYPE": "C.UTF-8"}, false},
+		{map[string]string{"LANG": "C", "LC_ALL": "de_DE.UTF-8"}, true},
+		{map[string]string{"LANG": "en_US.utf8"}, true},
 	}
 	for _, tt := range tests {
 		if got := isUTF8Locale(func(k string) string { return tt.env[k] }); got != tt.want {
