@@ -7,20 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// statsCols is the widest text progressbar appends to our name column, for transfers under 100 hours.
-const statsCols = len(" 100% ") + len(" ") + len("(1023 MiB, 1023 MiB/s)") + len(" [99h59m59s:99h59m59s]")
-
-// describe lays out the name column: the terminal width less progressbar's fields, a separating space and one
-// spare column (a line reaching the last column wraps on some terminals and breaks the \r redraw). Like OpenSSH,
-// a terminal too narrow for any of the name gets none.
-func describe(name string, cols int) string {
-	n := cols - 1 - statsCols - 1
-	if n <= 0 {
-		return ""
-	}
-	return nameField(name, n) + " "
-}
-
 // nameField sanitises name for the terminal and fits it to exactly cols columns. Printable characters pass;
 // every byte of a control, other non-graphic or invalid UTF-8 character becomes \ooo, so a hostile name cannot
 // send escape sequences (CVE-2019-6109). It is cut before the first character or escape that would pass cols,
@@ -66,7 +52,7 @@ func runeCols(r rune) int {
 }
 
 // wide holds the main East Asian Wide and Fullwidth blocks (plus the emoji pictographs terminals draw two
-// columns wide). Missing a rarer wide rune costs one column, which the spare column in describe absorbs.
+// columns wide). A rarer wide rune missing here is counted one column, and pushes that line one column wider.
 var wide = &unicode.RangeTable{
 	R16: []unicode.Range16{
 		{Lo: 0x1100, Hi: 0x115f, Stride: 1}, // Hangul Jamo leading consonants
@@ -83,7 +69,9 @@ var wide = &unicode.RangeTable{
 	},
 	R32: []unicode.Range32{
 		{Lo: 0x1f300, Hi: 0x1f64f, Stride: 1}, // pictographs, emoticons
+		{Lo: 0x1f680, Hi: 0x1f6ff, Stride: 1}, // transport and map symbols
 		{Lo: 0x1f900, Hi: 0x1f9ff, Stride: 1}, // supplemental symbols and pictographs
+		{Lo: 0x1fa70, Hi: 0x1faff, Stride: 1}, // symbols and pictographs extended-A
 		{Lo: 0x20000, Hi: 0x3fffd, Stride: 1}, // CJK extensions B and later
 	},
 }

@@ -20,8 +20,9 @@ func TestNameField(t *testing.T) {
 		{"rlo\u202e", 16, `rlo\342\200\256 `}, // format character (bidi override)
 		{`back\slash`, 10, `back\slash`},      // backslash itself is kept
 		{"ab\x1bcd", 5, "ab   "},              // cut before an escape that would not fit, never inside it
-		{"日本語", 5, "日本 "},                     // wide characters count two columns
-		{"e\u0301x", 2, "e\u0301x"},           // a combining mark takes no column
+		{"日本語", 5, "日本 "},                     // wide characters count two columns, cut whole
+		{"日本語", 6, "日本語"},
+		{"e\u0301x", 2, "e\u0301x"}, // a combining mark takes no column
 		{"", 3, "   "},
 		{"name", 0, ""},
 		{"name", -4, ""},
@@ -30,14 +31,5 @@ func TestNameField(t *testing.T) {
 		if got := nameField(tt.name, tt.cols); got != tt.want {
 			t.Errorf("nameField(%q, %d) = %q, want %q", tt.name, tt.cols, got, tt.want)
 		}
-	}
-}
-
-func TestDescribe(t *testing.T) {
-	if got := describe("name", statsCols+2); got != "" {
-		t.Errorf("describe on a terminal too narrow for the name = %q, want none", got)
-	}
-	if got, want := describe("name", 80), nameField("name", 80-statsCols-2)+" "; got != want {
-		t.Errorf("describe(name, 80) = %q, want %q", got, want)
 	}
 }

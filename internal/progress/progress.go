@@ -1,9 +1,11 @@
-// Package progress draws scp's per-file progress meter: one line per file on the terminal, redrawn about
-// once a second, in the spirit of OpenSSH's, rendered by github.com/schollz/progressbar/v3.
+// Package progress draws scp's per-file progress meter exactly as OpenSSH's progressmeter.c does: one line
+// per file on the terminal, redrawn about once a second and when the window is resized, written through
+// github.com/schollz/progressbar/v3.
 package progress
 
 import (
 	"os"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -17,9 +19,9 @@ type Meter interface {
 	Finish()
 }
 
-// New returns the meter for this process: a real bar on out when out is a terminal, we are in the terminal's
-// foreground process group (re-checked at each redraw like OpenSSH, so `scp ... &` in the background stays
-// quiet), and quiet is false; otherwise a no-op meter that writes nothing.
+// New returns the meter for this process: a real meter on out when out is a terminal, we are in the
+// terminal's foreground process group (re-checked at each redraw like OpenSSH, so `scp ... &` in the
+// background stays quiet), and quiet is false; otherwise a no-op meter that writes nothing.
 func New(out *os.File, quiet bool) Meter {
 	if quiet || out == nil {
 		return nop{}
@@ -28,7 +30,11 @@ func New(out *os.File, quiet bool) Meter {
 	if !term.IsTerminal(fd) {
 		return nop{}
 	}
-	return &barMeter{w: termWriter{f: out, fd: fd}, cols: func() int { return termCols(fd) }}
+	return newMeter(termWriter{f: out, fd: fd},
+		func() bool { return foreground(fd) },
+		func() int { return termCols(fd) },
+		time.Now,
+		watchResize)
 }
 
 // nop is the meter for -q and for output that is not a terminal.

@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,6 +44,16 @@ func helper(mode string) error {
 			return fmt.Errorf("not in the terminal's foreground group")
 		}
 		drive(New(os.Stdout, false))
+		return nil
+	case "resize": // one file, held open until stdin says go (see TestTerminalResize)
+		m := New(os.Stdout, false)
+		m.Start("w.bin", 100)
+		m.Add(50) // counted, not drawn: the second has not passed
+		if _, err := io.ReadFull(os.Stdin, make([]byte, 2)); err != nil {
+			return err
+		}
+		m.Add(50)
+		m.Finish()
 		return nil
 	case "quiet":
 		drive(New(os.Stdout, true))
@@ -92,31 +105,88 @@ func drive(m Meter) {
 	m.Finish()
 }
 
-// runOnPTY runs the helper mode in a new session whose controlling terminal is a fresh pseudo-terminal of
-// the given width, and returns everything it wrote there.
-func runOnPTY(t *testing.T, mode string, cols uint16) string {
+// ptySession is a helper running in a new session whose controlling terminal is a fresh pseudo-terminal.
+type ptySession struct {
+	t      *testing.T
+	master *os.File
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser // the helper's stdin, if asked for
+	stderr bytes.Buffer
+	chunks chan []byte // what the helper writes to the terminal, closed when no one has it open
+	out    []byte      // chunks received so far
+}
+
+// startOnPTY starts the helper mode on a terminal of the given width, with a stdin pipe if stdin is set.
+func startOnPTY(t *testing.T, mode string, cols uint16, stdin bool) *ptySession {
 	t.Helper()
 	master, slave := openPTY(t, cols)
-	defer master.Close()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"="+mode)
-	cmd.Stdout = slave
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
-	if err := cmd.Start(); err != nil {
+	s := &ptySession{t: t, master: master, chunks: make(chan []byte)}
+	t.Cleanup(func() { master.Close() })
+	s.cmd = exec.Command(os.Args[0])
+	s.cmd.Env = append(os.Environ(), helperEnv+"="+mode)
+	s.cmd.Stdout = slave
+	s.cmd.Stderr = &s.stderr
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
+	if stdin {
+		var err error
+		if s.stdin, err = s.cmd.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	slave.Close() // the master reads EIO once the helper's copy closes too
-	read := make(chan []byte)
 	go func() {
-		out, _ := io.ReadAll(master)
-		read <- out
+		defer close(s.chunks)
+		for {
+			b := make([]byte, 4096)
+			n, err := master.Read(b)
+			if n > 0 {
+				s.chunks <- b[:n]
+			}
+			if err != nil {
+				return
+			}
+		}
 	}()
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("helper %s: %v\n%s", mode, err, stderr.Bytes())
+	return s
+}
+
+// waitFor reads the terminal until ok holds for all it has shown. It fails the test if the terminal closes
+// first or nothing suitable comes for a long while (a hung helper, not a timing assertion).
+func (s *ptySession) waitFor(what string, ok func(out string) bool) {
+	s.t.Helper()
+	deadline := time.After(time.Minute)
+	for !ok(string(s.out)) {
+		select {
+		case b, open := <-s.chunks:
+			if !open {
+				s.t.Fatalf("terminal closed before %s: %q\n%s", what, s.out, s.stderr.Bytes())
+			}
+			s.out = append(s.out, b...)
+		case <-deadline:
+			s.t.Fatalf("no %s on the terminal: %q", what, s.out)
+		}
 	}
-	return string(<-read)
+}
+
+// wait reads the terminal to its end, waits for the helper, and returns all the terminal showed.
+func (s *ptySession) wait() string {
+	s.t.Helper()
+	for b := range s.chunks {
+		s.out = append(s.out, b...)
+	}
+	if err := s.cmd.Wait(); err != nil {
+		s.t.Fatalf("helper: %v\n%s", err, s.stderr.Bytes())
+	}
+	return string(s.out)
+}
+
+// runOnPTY runs the helper mode on a terminal of the given width and returns everything it wrote there.
+func runOnPTY(t *testing.T, mode string, cols uint16) string {
+	t.Helper()
+	return startOnPTY(t, mode, cols, false).wait()
 }
 
 // openPTY opens a pseudo-terminal pair by hand: /dev/ptmx, unlock, then the numbered slave.
@@ -162,31 +232,96 @@ func control(file *os.File, f func(fd int) error) error {
 	return ferr
 }
 
+// rateRE matches any rate field: "%3d.%1d", a unit of at least K, "B/s".
+const rateRE = `[ \d]{2}\d\.\d[KMGT]B/s`
+
+// redraws splits what the terminal showed into lines (the pty turns \n into \r\n) and each line into its
+// redraws, checking that every redraw is a \r and exactly cols−1 columns.
+func redraws(t *testing.T, out string, cols int) [][]string {
+	t.Helper()
+	if !strings.HasSuffix(out, "\r\n") {
+		t.Errorf("output does not end its last line: %q", out)
+	}
+	var lines [][]string
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+		segs := strings.Split(line, "\r")
+		if segs[0] != "" {
+			t.Errorf("line does not start with \\r: %q", line)
+		}
+		for _, seg := range segs[1:] {
+			if n := utf8.RuneCountInString(seg); n != cols-1 {
+				t.Errorf("redraw of %d columns on a %d-column terminal, want %d: %q", n, cols, cols-1, seg)
+			}
+		}
+		lines = append(lines, segs[1:])
+	}
+	return lines
+}
+
+func wantMatch(t *testing.T, what, got, pattern string) {
+	t.Helper()
+	if !regexp.MustCompile("^" + pattern + "$").MatchString(got) {
+		t.Errorf("%s %q does not match %q", what, got, pattern)
+	}
+}
+
 func TestTerminalShowsEachFile(t *testing.T) {
 	const cols = 80
 	out := runOnPTY(t, "foreground", cols)
 	if strings.IndexByte(out, 0x1b) >= 0 {
 		t.Errorf("raw ESC reached the terminal: %q", out)
 	}
-	lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") // the pty turns \n into \r\n
+	lines := redraws(t, out, cols)
 	if len(lines) != 3 {
 		t.Fatalf("got %d lines, want one per file: %q", len(lines), out)
 	}
-	want := [][]string{
-		{"a.bin", "100%", "(3.0 MiB, "},
-		{`evil\033[31mred`, "100%", "(1.2 KiB, "},
-		{"empty", "100%", "[0s]"},
+	evil := regexp.QuoteMeta(`evil\033[31mred`)
+	want := []struct{ first, final string }{
+		{`a\.bin {40}   0%    0     0\.0KB/s   --:-- ETA`, `a\.bin {40} 100% 3072KB ` + rateRE + `   00:00    `},
+		{evil + ` {30}   0%    0     0\.0KB/s   --:-- ETA`, evil + ` {30} 100% 1234   ` + rateRE + `   00:00    `},
+		{`empty {40} 100%    0     0\.0KB/s   00:00    `, `empty {40} 100%    0     0\.0KB/s   00:00    `},
 	}
-	for i, line := range lines {
-		final := line[strings.LastIndexByte(line, '\r')+1:]
-		t.Logf("final line: %q", final)
-		wantIn(t, final, want[i]...)
-		for _, seg := range strings.Split(line, "\r") {
-			if n := len([]rune(seg)); n > cols-1 {
-				t.Errorf("%d columns drawn on a %d-column terminal: %q", n, cols, seg)
-			}
+	for i, segs := range lines {
+		if len(segs) == 0 {
+			t.Errorf("line %d has no redraw", i)
+			continue
 		}
+		first, final := segs[0], segs[len(segs)-1]
+		t.Logf("final line: %q", final)
+		wantMatch(t, "first redraw", first, want[i].first)
+		wantMatch(t, "final redraw", final, want[i].final)
 	}
+	if n := len(lines[2]); n != 1 {
+		t.Errorf("empty file drawn %d times, want once", n)
+	}
+}
+
+// TestTerminalResize resizes the terminal while a file is under way: SIGWINCH redraws it at the new width.
+func TestTerminalResize(t *testing.T) {
+	s := startOnPTY(t, "resize", 80, true)
+	s.waitFor("the first line", func(out string) bool { return strings.Contains(out, "ETA") })
+	err := control(s.master, func(fd int) error {
+		return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 100})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("a redraw at 100 columns", func(out string) bool {
+		segs := strings.Split(out, "\r")
+		return len(segs) > 2 && len(segs[len(segs)-1]) == 99
+	})
+	if _, err := s.stdin.Write([]byte("go")); err != nil {
+		t.Fatal(err)
+	}
+	s.stdin.Close()
+	out := s.wait()
+	segs := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r")[1:]
+	if len(segs) != 3 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("want the first line, the redraw on resize and the final line: %q", out)
+	}
+	wantMatch(t, "first line", segs[0], `w\.bin {40}   0%    0     0\.0KB/s   --:-- ETA`)
+	wantMatch(t, "line redrawn on resize", segs[1], `w\.bin {60}  (?: 0|50)% +\d+ +`+rateRE+` +\S+ ETA`)
+	wantMatch(t, "final line", segs[2], `w\.bin {60} 100%  100   `+rateRE+`   00:00    `)
 }
 
 func TestQuietTerminalWritesNothing(t *testing.T) {
