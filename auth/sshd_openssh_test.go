@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/goscp/goscp/internal/sshdtest"
 )
 
 const sshPath = "/usr/bin/ssh"
@@ -25,20 +27,20 @@ func TestSSHDHostKeyMessagesMatchOpenSSH(t *testing.T) {
 	hostKey := newKey(t, "ed25519")
 	hostKeyFile := writeKey(t, certDir, "host_cert_key", hostKey, openSSHFormat, "")
 	writePub(t, hostKeyFile+"-cert.pub", hostCert(t, publicKey(t, hostKey), ca, "127.0.0.1"))
-	plain := startSSHD(t)
-	withCert := startSSHD(t, "HostKey "+hostKeyFile, "HostCertificate "+hostKeyFile+"-cert.pub")
+	plain := startSSHD(t, sshdtest.Config{})
+	withCert := startSSHD(t, sshdtest.Config{HostKeys: []string{hostKeyFile}, Extra: []string{"HostCertificate " + hostKeyFile + "-cert.pub"}})
 
 	idKey := newKey(t, "ed25519")
-	plain.authorize(t, publicKey(t, idKey))
-	withCert.authorize(t, publicKey(t, idKey))
+	plain.Authorize(t, publicKey(t, idKey))
+	withCert.Authorize(t, publicKey(t, idKey))
 	id := writeKey(t, t.TempDir(), "id_ed25519", idKey, openSSHFormat, "")
 
-	ed, rsaKey := plain.hostKeys["ed25519"].PublicKey(), plain.hostKeys["rsa"].PublicKey()
+	ed, rsaKey := plain.hostKeys["ed25519"], plain.hostKeys["rsa"]
 	name := plain.knownName()
 	otherEd := publicKey(t, newKey(t, "ed25519"))
 	wrongID := writeKey(t, t.TempDir(), "id_wrong", newKey(t, "rsa"), pemFormat, "")
 	openKey := newKey(t, "ecdsa")
-	plain.authorize(t, publicKey(t, openKey))
+	plain.Authorize(t, publicKey(t, openKey))
 	openID := writeKey(t, t.TempDir(), "id_open", openKey, openSSHFormat, "")
 	if err := os.Chmod(openID, 0o640); err != nil {
 		t.Fatal(err)
@@ -111,10 +113,10 @@ func runOpenSSH(t *testing.T, s *testSSHD, host, mode, kh, id string) string {
 	if sshMode == "" {
 		sshMode = mode
 	}
-	cmd := exec.Command(sshPath, "-F", "/dev/null", "-p", strconv.Itoa(s.port), "-i", id,
+	cmd := exec.Command(sshPath, "-F", "/dev/null", "-p", strconv.Itoa(s.Port), "-i", id,
 		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
 		"-o", "StrictHostKeyChecking="+sshMode, "-o", "UserKnownHostsFile="+kh, "-o", "GlobalKnownHostsFile=/dev/null",
-		s.user+"@"+host, "true")
+		s.User+"@"+host, "true")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Run() // the exit status is in what it printed
@@ -125,7 +127,7 @@ func runOurs(t *testing.T, s *testSSHD, host, mode, kh, id string) string {
 	t.Helper()
 	out := &syncBuffer{}
 	a, err := New(Options{
-		User: s.user, HostName: host, Port: s.port,
+		User: s.User, HostName: host, Port: s.Port,
 		IdentityFiles: []string{id}, IdentitiesOnly: true, IdentityAgent: "none", BatchMode: true,
 		StrictHostKeyChecking: mode, UserKnownHostsFiles: []string{kh}, Stderr: out,
 	})

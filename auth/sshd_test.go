@@ -1,160 +1,62 @@
 package auth
 
 import (
-	"bufio"
 	"crypto"
 	"crypto/rand"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/goscp/goscp/internal/sshdtest"
 )
 
-const sshdPath = "/usr/sbin/sshd"
-
-// testSSHD is a real OpenSSH sshd on 127.0.0.1 with temporary host keys and
-// its own authorized_keys file.
+// testSSHD is an sshdtest server with host keys of every kind the tests
+// need, all in hostKeys.
 type testSSHD struct {
-	dir            string
-	port           int
-	user           string
-	authorizedKeys string
-	hostKeys       map[string]ssh.Signer // by kind: ed25519, rsa, ecdsa
-	log            *syncBuffer
+	*sshdtest.Server
+	hostKeys map[string]ssh.PublicKey // by kind: ed25519, rsa, ecdsa
 }
 
-// startSSHD starts sshd -D -e with the test's settings plus extra config
-// lines, and stops it when the test ends.
-func startSSHD(t *testing.T, extra ...string) *testSSHD {
+// startSSHD starts a server with new ed25519, rsa and ecdsa host keys
+// followed by cfg.HostKeys; it stops when the test ends.
+func startSSHD(t *testing.T, cfg sshdtest.Config) *testSSHD {
 	t.Helper()
-	if _, err := os.Stat(sshdPath); err != nil {
-		t.Skip("OpenSSH sshd is not installed")
-	}
-	me, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &testSSHD{dir: t.TempDir(), user: me.Username, hostKeys: map[string]ssh.Signer{}, log: &syncBuffer{}}
-	s.authorizedKeys = filepath.Join(s.dir, "authorized_keys")
-	writeLines(t, s.authorizedKeys, "# keys are added by the tests")
-	var config []string
+	s := &testSSHD{hostKeys: map[string]ssh.PublicKey{}}
+	dir := t.TempDir()
+	var files []string
 	for _, kind := range []string{"ed25519", "rsa", "ecdsa"} {
 		key := newKey(t, kind)
-		s.hostKeys[kind] = signer(t, key)
-		config = append(config, "HostKey "+writeKey(t, s.dir, "host_"+kind, key, openSSHFormat, ""))
+		s.hostKeys[kind] = publicKey(t, key)
+		files = append(files, writeKey(t, dir, "host_"+kind, key, openSSHFormat, ""))
 	}
-	config = append(config,
-		"ListenAddress 127.0.0.1",
-		"AuthorizedKeysFile "+s.authorizedKeys,
-		"StrictModes no",
-		"UsePAM no",
-		"PidFile none",
-		"PasswordAuthentication no",
-		"KbdInteractiveAuthentication no",
-		"MaxStartups 100", // parallel subtests must not be dropped
-	)
-	config = append(config, extra...)
-	// The port is found by binding :0 and letting go; another process may
-	// take it in between, so a failed bind is retried with a new port.
-	for range 5 {
-		s.port = freePort(t)
-		cfg := filepath.Join(s.dir, "sshd_config")
-		writeLines(t, cfg, append([]string{"Port " + strconv.Itoa(s.port)}, config...)...)
-		if s.run(t, cfg) {
-			return s
-		}
-	}
-	t.Fatalf("sshd did not start:\n%s", s.log)
-	return nil
+	cfg.HostKeys = append(files, cfg.HostKeys...)
+	s.Server = sshdtest.Start(t, cfg)
+	return s
 }
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// run starts sshd and reports whether it is listening.
-func (s *testSSHD) run(t *testing.T, cfg string) bool {
-	t.Helper()
-	cmd := exec.Command(sshdPath, "-D", "-e", "-f", cfg)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	listening := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			fmt.Fprintln(s.log, sc.Text())
-			if strings.HasPrefix(sc.Text(), "Server listening on") {
-				listening <- true
-			}
-		}
-		listening <- false // sshd exited
-	}()
-	select {
-	case ok := <-listening:
-		if !ok {
-			cmd.Wait()
-			return false
-		}
-	case <-time.After(30 * time.Second): // a failsafe, not a synchronisation
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("sshd silent for 30s:\n%s", s.log)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	return true
-}
-
-func (s *testSSHD) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
 
 // knownName is the server's known_hosts name.
-func (s *testSSHD) knownName() string { return knownHostsName("127.0.0.1", s.port) }
+func (s *testSSHD) knownName() string { return knownHostsName("127.0.0.1", s.Port) }
 
-func (s *testSSHD) authorize(t *testing.T, pubs ...ssh.PublicKey) {
-	t.Helper()
-	f, err := os.OpenFile(s.authorizedKeys, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, pub := range pubs {
-		if _, err := f.Write(ssh.MarshalAuthorizedKey(pub)); err != nil {
-			t.Fatal(err)
-		}
-	}
+// log is what sshd has logged so far.
+func (s *testSSHD) log() string {
+	b, _ := os.ReadFile(s.LogFile)
+	return string(b)
 }
 
 // login connects with a's configuration and runs "true" to prove the
 // session works; the error is NewClientConn's, for PermissionDenied.
 func (s *testSSHD) login(t *testing.T, a *Auth) error {
 	t.Helper()
-	conn, err := net.Dial("tcp", s.addr())
+	conn, err := net.Dial("tcp", s.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, chans, reqs, err := ssh.NewClientConn(conn, s.addr(), a.ClientConfig())
+	c, chans, reqs, err := ssh.NewClientConn(conn, s.Addr, a.ClientConfig())
 	if err != nil {
 		return err
 	}
@@ -176,11 +78,11 @@ func (s *testSSHD) login(t *testing.T, a *Auth) error {
 func (s *testSSHD) options(t *testing.T) Options {
 	t.Helper()
 	kh := filepath.Join(t.TempDir(), "known_hosts")
-	writeLines(t, kh, knownHostsLine("", s.knownName(), s.hostKeys["ed25519"].PublicKey()))
+	writeLines(t, kh, knownHostsLine("", s.knownName(), s.hostKeys["ed25519"]))
 	return Options{
-		User:                  s.user,
+		User:                  s.User,
 		HostName:              "127.0.0.1",
-		Port:                  s.port,
+		Port:                  s.Port,
 		IdentitiesOnly:        true,
 		IdentityAgent:         "none",
 		BatchMode:             true,
@@ -191,7 +93,7 @@ func (s *testSSHD) options(t *testing.T) Options {
 }
 
 func TestSSHDLoginKeys(t *testing.T) {
-	s := startSSHD(t)
+	s := startSSHD(t, sshdtest.Config{})
 	dir := t.TempDir()
 	tests := []struct {
 		kind       string
@@ -214,7 +116,7 @@ func TestSSHDLoginKeys(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			key := newKey(t, tt.kind)
-			s.authorize(t, publicKey(t, key))
+			s.Authorize(t, publicKey(t, key))
 			path := writeKey(t, dir, fmt.Sprintf("id_%d", i), key, tt.format, tt.passphrase)
 			opts := s.options(t)
 			p := &fakePrompter{answers: []string{"wrong", tt.passphrase}}
@@ -229,7 +131,7 @@ func TestSSHDLoginKeys(t *testing.T) {
 			}
 			defer a.Close()
 			if err := s.login(t, a); err != nil {
-				t.Fatalf("login: %v\nstderr: %s\nsshd: %s", err, opts.Stderr, s.log)
+				t.Fatalf("login: %v\nstderr: %s\nsshd: %s", err, opts.Stderr, s.log())
 			}
 			if tt.passphrase != "" && len(p.prompts()) != 2 {
 				t.Errorf("prompts = %q, want two", p.prompts())
@@ -242,11 +144,11 @@ func TestSSHDLoginCertificate(t *testing.T) {
 	ca := signer(t, newKey(t, "ed25519"))
 	caFile := filepath.Join(t.TempDir(), "user_ca.pub")
 	writePub(t, caFile, ca.PublicKey())
-	s := startSSHD(t, "TrustedUserCAKeys "+caFile)
+	s := startSSHD(t, sshdtest.Config{Extra: []string{"TrustedUserCAKeys " + caFile}})
 	key := newKey(t, "ed25519")
 	path := writeKey(t, t.TempDir(), "id_ed25519", key, openSSHFormat, "")
 	cert := &ssh.Certificate{Key: publicKey(t, key), CertType: ssh.UserCert, KeyId: "test",
-		ValidPrincipals: []string{s.user}, ValidBefore: ssh.CertTimeInfinity}
+		ValidPrincipals: []string{s.User}, ValidBefore: ssh.CertTimeInfinity}
 	if err := cert.SignCert(rand.Reader, ca); err != nil {
 		t.Fatal(err)
 	}
@@ -259,14 +161,14 @@ func TestSSHDLoginCertificate(t *testing.T) {
 	}
 	defer a.Close()
 	if err := s.login(t, a); err != nil {
-		t.Fatalf("login: %v\nsshd: %s", err, s.log)
+		t.Fatalf("login: %v\nsshd: %s", err, s.log())
 	}
 }
 
 func TestSSHDLoginAgent(t *testing.T) {
-	s := startSSHD(t)
+	s := startSSHD(t, sshdtest.Config{})
 	key := newKey(t, "ed25519")
-	s.authorize(t, publicKey(t, key))
+	s.Authorize(t, publicKey(t, key))
 	sock := serveAgent(t, newKey(t, "rsa"), key) // the first key is refused
 	// The agent's copy signs: the file itself is encrypted and no one types the passphrase.
 	encrypted := writeKey(t, t.TempDir(), "id_ed25519", key, openSSHFormat, "secret")
@@ -289,14 +191,14 @@ func TestSSHDLoginAgent(t *testing.T) {
 			}
 			defer a.Close()
 			if err := s.login(t, a); err != nil {
-				t.Fatalf("login: %v\nsshd: %s", err, s.log)
+				t.Fatalf("login: %v\nsshd: %s", err, s.log())
 			}
 		})
 	}
 }
 
 func TestSSHDPermissionDenied(t *testing.T) {
-	s := startSSHD(t)
+	s := startSSHD(t, sshdtest.Config{})
 	opts := s.options(t)
 	opts.IdentityFiles = []string{writeKey(t, t.TempDir(), "id_wrong", newKey(t, "ed25519"), openSSHFormat, "")}
 	a, err := New(opts)
@@ -306,7 +208,7 @@ func TestSSHDPermissionDenied(t *testing.T) {
 	defer a.Close()
 	err = s.login(t, a)
 	msg, ok := a.PermissionDenied(err)
-	if want := s.user + "@127.0.0.1: Permission denied (publickey)."; !ok || msg != want {
+	if want := s.User + "@127.0.0.1: Permission denied (publickey)."; !ok || msg != want {
 		t.Errorf("PermissionDenied(%v) = %q, %v; want %q", err, msg, ok, want)
 	}
 }

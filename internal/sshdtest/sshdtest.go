@@ -9,7 +9,7 @@
 //
 // works the same for OpenSSH's scp and ours, isolated from ~/.ssh, agents
 // and the system ssh_config. The server logs in the current user (root
-// included) with the client key only.
+// included) with the client key only; Server.Authorize adds more keys.
 //
 // The package is for tests only.
 package sshdtest
@@ -57,8 +57,10 @@ type Server struct {
 	ConfigFile string
 	LogFile    string // sshd's stderr (-e); printed when the test fails
 
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when sshd has exited
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when sshd has exited
+	authKeys string        // the authorized_keys file
+	authMu   sync.Mutex    // serialises Authorize
 }
 
 // Config adjusts the server.
@@ -74,6 +76,12 @@ type Config struct {
 	// the defaults, so they override them (sshd takes the first value);
 	// a Match block and everything after it go at the end.
 	Extra []string
+	// HostKeys, if non-empty, are unencrypted private key files sshd uses
+	// as its host keys, in this order, instead of a generated ed25519 key.
+	// They go where the default HostKey line would, after the Extra lines
+	// before "Match" (for a key of a type already loaded, sshd uses the
+	// first). KnownHosts lists all of them.
+	HostKeys []string
 }
 
 // Start starts sshd and stops it in t.Cleanup. It skips the test if
@@ -101,8 +109,7 @@ func Start(t testing.TB, cfg Config) *Server {
 		ConfigFile: filepath.Join(dir, "ssh_config"),
 		LogFile:    filepath.Join(dir, "sshd.log"),
 	}
-	hostKey := filepath.Join(dir, "host_ed25519")
-	hostPub, err := writeKey(hostKey)
+	hostKeys, hostPubs, err := hostKeys(cfg.HostKeys, dir)
 	if err != nil {
 		t.Fatalf("sshdtest: host key: %v", err)
 	}
@@ -110,8 +117,8 @@ func Start(t testing.TB, cfg Config) *Server {
 	if err != nil {
 		t.Fatalf("sshdtest: client key: %v", err)
 	}
-	authKeys := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(authKeys, clientPub, 0o600); err != nil {
+	s.authKeys = filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(s.authKeys, clientPub, 0o600); err != nil {
 		t.Fatalf("sshdtest: %v", err)
 	}
 
@@ -124,7 +131,7 @@ func Start(t testing.TB, cfg Config) *Server {
 		s.Port = port
 		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		sshdConfig := filepath.Join(dir, "sshd_config")
-		conf, err := serverConfig(cfg, port, hostKey, authKeys)
+		conf, err := serverConfig(cfg, port, hostKeys, s.authKeys)
 		if err != nil {
 			t.Fatalf("sshdtest: %v", err)
 		}
@@ -154,14 +161,74 @@ func Start(t testing.TB, cfg Config) *Server {
 		}
 	})
 
-	line := "[127.0.0.1]:" + strconv.Itoa(s.Port) + " " + string(hostPub)
-	if err := os.WriteFile(s.KnownHosts, []byte(line), 0o600); err != nil {
+	var known strings.Builder
+	for _, pub := range hostPubs {
+		known.WriteString("[127.0.0.1]:" + strconv.Itoa(s.Port) + " " + string(pub))
+	}
+	if err := os.WriteFile(s.KnownHosts, []byte(known.String()), 0o600); err != nil {
 		t.Fatalf("sshdtest: %v", err)
 	}
 	if err := os.WriteFile(s.ConfigFile, []byte(s.clientConfig()), 0o600); err != nil {
 		t.Fatalf("sshdtest: %v", err)
 	}
 	return s
+}
+
+// Authorize adds public keys to the server's authorized_keys for User.
+// sshd reads the file at each login, so it may be called at any time,
+// also from parallel tests.
+func (s *Server) Authorize(t testing.TB, keys ...ssh.PublicKey) {
+	t.Helper()
+	s.authMu.Lock()
+	defer s.authMu.Unlock()
+	var b []byte
+	for _, k := range keys {
+		b = append(b, ssh.MarshalAuthorizedKey(k)...)
+	}
+	f, err := os.OpenFile(s.authKeys, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
+}
+
+// hostKeys returns the absolute host key files for cfg.HostKeys, or a
+// new ed25519 key in dir if there are none, and their public key lines.
+func hostKeys(files []string, dir string) (paths []string, pubs [][]byte, err error) {
+	if len(files) == 0 {
+		p := filepath.Join(dir, "host_ed25519")
+		pub, err := writeKey(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []string{p}, [][]byte{pub}, nil
+	}
+	for _, f := range files {
+		if strings.ContainsAny(f, " \t\n\"'\\#") {
+			return nil, nil, fmt.Errorf("HostKeys file %q has a character this package does not quote", f)
+		}
+		p, err := filepath.Abs(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		pem, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		signer, err := ssh.ParsePrivateKey(pem)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p, err)
+		}
+		paths = append(paths, p)
+		pubs = append(pubs, ssh.MarshalAuthorizedKey(signer.PublicKey()))
+	}
+	return paths, pubs, nil
 }
 
 // run starts sshd and waits until it has reported "Server listening"
@@ -320,7 +387,7 @@ func (s *Server) stop() {
 	}
 }
 
-func serverConfig(cfg Config, port int, hostKey, authKeys string) (string, error) {
+func serverConfig(cfg Config, port int, hostKeys []string, authKeys string) (string, error) {
 	var head, tail []string
 	inMatch := false
 	for _, l := range cfg.Extra {
@@ -340,7 +407,9 @@ func serverConfig(cfg Config, port int, hostKey, authKeys string) (string, error
 		b.WriteString(l + "\n")
 	}
 	fmt.Fprintf(&b, "ListenAddress 127.0.0.1\nPort %d\n", port)
-	fmt.Fprintf(&b, "HostKey %s\n", hostKey)
+	for _, k := range hostKeys {
+		fmt.Fprintf(&b, "HostKey %s\n", k)
+	}
 	fmt.Fprintf(&b, "AuthorizedKeysFile %s\n", authKeys)
 	b.WriteString(`PidFile none
 StrictModes no

@@ -1,7 +1,9 @@
 package sshdtest
 
 import (
+	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,6 +85,84 @@ func TestGoClient(t *testing.T) {
 	out, err := sess.Output("echo hello")
 	if err != nil || string(out) != "hello\n" {
 		t.Fatalf("got %q, %v", out, err)
+	}
+}
+
+// HostKeys replace the generated key, KnownHosts lists them, and
+// Authorize lets another client key in.
+func TestHostKeysAndAuthorize(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	var want []ssh.PublicKey
+	for _, name := range []string{"host_a", "host_b"} {
+		pub, err := writeKey(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _, _, _, err := ssh.ParseAuthorizedKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, want = append(files, filepath.Join(dir, name)), append(want, k)
+	}
+	s := Start(t, Config{HostKeys: files})
+	if out, err := runSSH(t, s, HostAlias, "true"); err != nil {
+		t.Fatalf("ssh: %v\n%s", err, out)
+	}
+	kh, err := os.ReadFile(s.KnownHosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantKH string
+	for _, k := range want {
+		wantKH += "[127.0.0.1]:" + strconv.Itoa(s.Port) + " " + string(ssh.MarshalAuthorizedKey(k))
+	}
+	if string(kh) != wantKH {
+		t.Errorf("known_hosts:\n%s\nwant:\n%s", kh, wantKH)
+	}
+
+	other := filepath.Join(dir, "other")
+	pub, err := writeKey(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, _, _, err := ssh.ParseAuthorizedKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, err := os.ReadFile(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.ParsePrivateKey(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var presented ssh.PublicKey
+	dial := func() error {
+		c, err := ssh.Dial("tcp", s.Addr, &ssh.ClientConfig{
+			User: s.User,
+			Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			HostKeyCallback: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+				presented = key
+				return nil
+			},
+		})
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+	if err := dial(); err == nil {
+		t.Fatal("a key not yet authorised logged in")
+	}
+	// Both files are ed25519: sshd presents the first.
+	if presented == nil || !bytes.Equal(presented.Marshal(), want[0].Marshal()) {
+		t.Errorf("host key presented is not the first of HostKeys")
+	}
+	s.Authorize(t, k)
+	if err := dial(); err != nil {
+		t.Errorf("after Authorize: %v", err)
 	}
 }
 
