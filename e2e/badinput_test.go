@@ -840,8 +840,8 @@ func testBadTargetDown(t *testing.T, srv *sshdtest.Server) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srvDown := *srv
-	srvDown.ConfigFile = cfg
+	// The same server reached through the config with the dead host.
+	srvDown := &sshdtest.Server{User: srv.User, Port: srv.Port, ConfigFile: cfg}
 	refused := "ssh: connect to host 127.0.0.1 port {DOWN}: Connection refused\r\n"
 	for _, tt := range []struct {
 		name    string
@@ -855,7 +855,7 @@ func testBadTargetDown(t *testing.T, srv *sshdtest.Server) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			badCompare(t, &srvDown, func(s *badSpace) []string {
+			badCompare(t, srvDown, func(s *badSpace) []string {
 				var a []string
 				for _, x := range tt.args {
 					a = append(a, strings.ReplaceAll(x, "{BASE}", s.base))

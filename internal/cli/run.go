@@ -84,8 +84,6 @@ func (r *run) checkUnsupported() error {
 	switch {
 	case o.SFTP:
 		return errors.New("SFTP mode (-s) is not supported yet; the legacy protocol (-O) is the default")
-	case o.Program != "":
-		return errors.New("-S program is not supported yet")
 	case o.ForwardAgent:
 		return errors.New("-A (agent forwarding) is not supported yet")
 	case o.RemoteDirect:
@@ -182,8 +180,14 @@ func (r *run) relay(src, tgt Operand) {
 		from.Stdin.Close()
 		close(acks)
 	}()
-	io.Copy(to.Stdin, from.Stdout)
+	_, err = io.Copy(to.Stdin, from.Stdout)
 	to.Stdin.Close()
+	if err != nil {
+		// The target went away; the source may be blocked sending to us
+		// and would never exit on its own.
+		r.print("lost connection")
+		from.Close()
+	}
 	<-acks
 	// Either side's failure reached only the other side's protocol
 	// stream; its exit status is how we learn of it.
@@ -287,14 +291,24 @@ func (r *run) remoteCommand(flag, path string) string {
 // start connects to op's host (reusing a connection to the same
 // destination) and runs the remote scp with flag and path.
 func (r *run) start(op Operand, flag, path string) (*transport.Session, error) {
-	c, err := r.connect(op)
-	if err != nil {
-		return nil, err
-	}
 	cmd := r.remoteCommand(flag, path)
 	user := op.User
 	if user == "" {
 		user = "(unspecified)"
+	}
+	if r.opts.Program != "" {
+		// -S: the program is the transport, one run per session, as OpenSSH.
+		port := r.opts.PortNum
+		if op.Port != 0 {
+			port = op.Port
+		}
+		r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command %s", r.opts.Program, op.Host, user, cmd))
+		args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
+		return transport.StartProgram(r.ctx, r.opts.Program, args, cmd, r.stderr)
+	}
+	c, err := r.connect(op)
+	if err != nil {
+		return nil, err
 	}
 	r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command %s", op.Host, user, cmd))
 	return c.Start(cmd)
@@ -331,10 +345,7 @@ func (r *run) dial(host, user string, port int) (*transport.Client, error) {
 	if !r.opts.Batch {
 		prompter = auth.TTYPrompter()
 	}
-	topts := transport.Options{Stderr: r.stderr, Prompter: prompter}
-	if r.opts.Cipher != "" {
-		topts.Ciphers = strings.Split(r.opts.Cipher, ",")
-	}
+	topts := transport.Options{Stderr: r.stderr, Prompter: prompter, Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile}
 	return transport.Dial(r.ctx, cfg, topts)
 }
 

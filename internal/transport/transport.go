@@ -12,6 +12,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,8 +39,19 @@ func (e *Error) Unwrap() error { return e.Err }
 type Options struct {
 	Stderr   io.Writer     // remote stderr (sanitised), warnings, prompts' messages
 	Prompter auth.Prompter // nil when no terminal can be asked
-	Ciphers  []string      // -c, if given
-	Debug    func(msg string)
+	// Cipher is -c as typed (a list in ssh_config's Ciphers syntax); like
+	// ssh's -c it overrides any Ciphers setting.
+	Cipher string
+	// ConfigFile is -F, used again to evaluate each ProxyJump hop as ssh
+	// passes it to the ssh it runs for the jump.
+	ConfigFile string
+	Debug      func(msg string)
+}
+
+func (o Options) debug(msg string) {
+	if o.Debug != nil {
+		o.Debug(msg)
+	}
 }
 
 // Client is an authenticated connection to one host.
@@ -47,56 +60,105 @@ type Client struct {
 	auth   *auth.Auth
 	stderr io.Writer
 	dest   string
+
+	conn      net.Conn // what the SSH connection runs over
+	via       *Client  // the previous ProxyJump hop, closed after us
+	closeOnce sync.Once
+	closed    chan struct{}
+	closeErr  error
 }
 
-// Dial connects and logs in to the destination described by cfg.
+// Dial connects and logs in to the destination described by cfg: directly
+// over TCP (ConnectionAttempts times), through ProxyCommand, or through
+// the ProxyJump hops, each evaluated from ssh_config like ssh does.
 func Dial(ctx context.Context, cfg *sshconfig.Config, opts Options) (*Client, error) {
+	c, err := dial(ctx, cfg, opts, 0)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.Close()
+		case <-c.closed:
+		}
+	}()
+	return c, nil
+}
+
+// maxHops bounds ProxyJump recursion through the hops' own configurations.
+const maxHops = 16
+
+func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (*Client, error) {
 	if err := checkSupported(cfg); err != nil {
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprint(opts.Stderr, w+"\r\n")
 	}
+	algs, err := algorithms(cfg, opts.Cipher)
+	if err != nil {
+		return nil, err
+	}
 	a, err := auth.New(authOptions(cfg, opts))
 	if err != nil {
 		return nil, &Error{Msg: err.Error(), Err: err}
 	}
-	conn, err := dialTCP(ctx, cfg)
+	conn, via, err := connect(ctx, cfg, opts, depth)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
+	proxied := via != nil || cfg.ProxyCommand != ""
+	fail := func(err error) (*Client, error) {
+		a.Close()
+		conn.Close()
+		if via != nil {
+			via.Close()
+		}
+		return nil, err
+	}
 	clientConfig := a.ClientConfig()
-	if len(opts.Ciphers) > 0 {
-		clientConfig.Ciphers = opts.Ciphers
+	if err := algs.apply(clientConfig); err != nil {
+		return fail(negotiationFailure(conn, cfg, proxied, err.(*emptyList)))
 	}
 	clientConfig.BannerCallback = func(msg string) error {
 		_, err := io.WriteString(opts.Stderr, termsafe.String(msg))
 		return err
 	}
+	active := &activityConn{Conn: conn}
 	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
-	client, err := handshake(conn, addr, clientConfig, cfg.ConnectTimeout)
+	client, err := handshake(active, addr, clientConfig, cfg.ConnectTimeout)
 	if err != nil {
-		a.Close()
-		conn.Close()
-		return nil, loginError(a, cfg, err)
+		return fail(loginError(a, cfg, proxied, err))
 	}
-	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName}
-	go func() {
-		<-ctx.Done()
-		c.Close()
-	}()
+	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName,
+		conn: conn, via: via, closed: make(chan struct{})}
+	if interval, countMax := aliveSettings(cfg); interval > 0 {
+		go c.keepalive(active, interval, countMax)
+	}
 	return c, nil
+}
+
+// connect opens what the SSH connection runs over; via is the jump host's
+// client when the connection goes through one.
+func connect(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (net.Conn, *Client, error) {
+	if jump := cfg.Get("ProxyJump"); jump != "" && jump != "none" {
+		return dialJump(ctx, cfg, opts, jump, depth)
+	}
+	if cfg.ProxyCommand != "" {
+		conn, err := startProxyCommand(cfg.ProxyCommand, opts.Stderr)
+		return conn, nil, err
+	}
+	conn, err := dialTCP(ctx, cfg, opts)
+	return conn, nil, err
 }
 
 // checkSupported refuses settings we cannot honour yet rather than
 // silently connecting somewhere else than ssh would.
 func checkSupported(cfg *sshconfig.Config) error {
-	if j := cfg.Get("ProxyJump"); j != "" && j != "none" {
-		return &Error{Msg: "ProxyJump (-J) is not supported yet"}
-	}
-	if cfg.ProxyCommand != "" && cfg.ProxyCommand != "none" {
-		return &Error{Msg: "ProxyCommand is not supported yet"}
+	if cfg.ProxyCommand != "" && cfg.Get("ProxyUseFdpass") == "yes" {
+		return &Error{Msg: "ProxyUseFdpass is not supported yet"}
 	}
 	return nil
 }
@@ -123,7 +185,18 @@ func authOptions(cfg *sshconfig.Config, opts Options) auth.Options {
 	}
 }
 
-func dialTCP(ctx context.Context, cfg *sshconfig.Config) (net.Conn, error) {
+// dialContext is the TCP dialer; tests replace it to count attempts.
+var dialContext = func(ctx context.Context, d *net.Dialer, network, addr string) (net.Conn, error) {
+	return d.DialContext(ctx, network, addr)
+}
+
+// retryDelay is how long ssh sleeps between ConnectionAttempts.
+var retryDelay = time.Second
+
+// dialTCP connects like ssh_connect_direct: ConnectionAttempts tries, one
+// second apart, each bounded by ConnectTimeout. A name that does not
+// resolve is not retried.
+func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn, error) {
 	network := "tcp"
 	switch cfg.Get("AddressFamily") {
 	case "inet":
@@ -131,12 +204,36 @@ func dialTCP(ctx context.Context, cfg *sshconfig.Config) (net.Conn, error) {
 	case "inet6":
 		network = "tcp6"
 	}
-	d := net.Dialer{Timeout: cfg.ConnectTimeout}
-	conn, err := d.DialContext(ctx, network, net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port)))
-	if err != nil {
-		return nil, &Error{Msg: dialMessage(cfg, err), Err: err}
+	attempts := 1
+	if n, err := strconv.Atoi(cfg.Get("ConnectionAttempts")); err == nil && n > 1 {
+		attempts = n
 	}
-	return conn, nil
+	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
+	var err error
+	for attempt := 0; attempt < attempts; attempt++ {
+		if attempt > 0 {
+			t := time.NewTimer(retryDelay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, &Error{Msg: dialMessage(cfg, ctx.Err()), Err: ctx.Err()}
+			case <-t.C:
+			}
+			opts.debug("Trying again...")
+		}
+		d := net.Dialer{Timeout: cfg.ConnectTimeout}
+		var conn net.Conn
+		conn, err = dialContext(ctx, &d, network, addr)
+		if err == nil {
+			return conn, nil
+		}
+		opts.debug(fmt.Sprintf("connect to address %s port %d: %s", cfg.HostName, cfg.Port, connectReason(err)))
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, &Error{Msg: dialMessage(cfg, err), Err: err}
 }
 
 // dialMessage words a dial failure as ssh does.
@@ -165,21 +262,37 @@ func connectReason(err error) string {
 }
 
 // handshake runs the SSH handshake, bounded by ConnectTimeout as ssh bounds
-// its banner exchange.
+// its banner exchange. A connection without deadlines (a channel through a
+// jump host) is closed when the time is up.
 func handshake(conn net.Conn, addr string, config *ssh.ClientConfig, timeout time.Duration) (*ssh.Client, error) {
+	var expired atomic.Bool
 	if timeout > 0 {
-		conn.SetDeadline(time.Now().Add(timeout))
+		if conn.SetDeadline(time.Now().Add(timeout)) != nil {
+			t := time.AfterFunc(timeout, func() {
+				expired.Store(true)
+				conn.Close()
+			})
+			defer t.Stop()
+		}
 	}
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, config)
 	if err != nil {
+		if expired.Load() {
+			err = fmt.Errorf("%w: %w", os.ErrDeadlineExceeded, err)
+		}
 		return nil, err
 	}
 	conn.SetDeadline(time.Time{})
 	return ssh.NewClient(c, chans, reqs), nil
 }
 
-// loginError turns a handshake failure into ssh's words.
-func loginError(a *auth.Auth, cfg *sshconfig.Config, err error) error {
+// loginError turns a handshake failure into ssh's words. Through a proxy
+// ssh knows no peer address and says "UNKNOWN port 65535".
+func loginError(a *auth.Auth, cfg *sshconfig.Config, proxied bool, err error) error {
+	peer := fmt.Sprintf("%s port %d", cfg.HostName, cfg.Port)
+	if proxied {
+		peer = "UNKNOWN port 65535"
+	}
 	var hk *auth.HostKeyError
 	if errors.As(err, &hk) {
 		return &Error{Msg: hk.Error(), Err: err}
@@ -187,29 +300,64 @@ func loginError(a *auth.Auth, cfg *sshconfig.Config, err error) error {
 	if msg, ok := a.PermissionDenied(err); ok {
 		return &Error{Msg: msg, Err: err}
 	}
+	var neg *ssh.AlgorithmNegotiationError
+	if errors.As(err, &neg) {
+		return &Error{Msg: noMatch(peer, neg.What, neg.RequestedAlgorithms), Err: err}
+	}
 	if os.IsTimeout(err) {
-		return &Error{Msg: fmt.Sprintf("Connection timed out during banner exchange\nConnection to %s port %d timed out", cfg.HostName, cfg.Port), Err: err}
+		return &Error{Msg: fmt.Sprintf("Connection timed out during banner exchange\nConnection to %s timed out", peer), Err: err}
+	}
+	if proxied && (errors.Is(err, io.EOF) || errors.Is(err, syscall.EPIPE)) {
+		// A proxy that ends before the banner, as ssh words it.
+		return &Error{Msg: "kex_exchange_identification: Connection closed by remote host\nConnection closed by " + peer, Err: err}
 	}
 	if errors.Is(err, io.EOF) {
-		return &Error{Msg: fmt.Sprintf("Connection closed by %s port %d", cfg.HostName, cfg.Port), Err: err}
+		return &Error{Msg: "Connection closed by " + peer, Err: err}
 	}
 	return &Error{Msg: "ssh: " + strings.TrimPrefix(err.Error(), "ssh: "), Err: err}
 }
 
-// Close ends the connection.
+// Close ends the connection, then the jump hosts and proxy it ran over.
 func (c *Client) Close() error {
-	err := c.ssh.Close()
-	c.auth.Close()
-	return err
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		c.closeErr = c.ssh.Close()
+		c.conn.Close()
+		if c.via != nil {
+			c.via.Close()
+		}
+		c.auth.Close()
+	})
+	return c.closeErr
 }
 
-// Session is one remote command with its stdin and stdout.
+// Session is one remote command with its stdin and stdout: a session
+// channel of a Client, or an external ssh program (-S).
 type Session struct {
 	Stdin  io.WriteCloser
 	Stdout io.Reader
+	proc   process
+}
+
+// process is what runs a session's command.
+type process interface {
+	Wait() error  // the command's end; nil when it exited 0
+	Close() error // end it without waiting
+}
+
+// sshProcess is a command on an SSH session channel.
+type sshProcess struct {
 	s      *ssh.Session
 	stderr *termsafe.Writer
 }
+
+func (p *sshProcess) Wait() error {
+	err := p.s.Wait()
+	p.stderr.Close()
+	return err
+}
+
+func (p *sshProcess) Close() error { return p.s.Close() }
 
 // Start runs command on the remote host, the way `ssh host command` would.
 // The remote stderr is copied to ours, sanitised.
@@ -218,8 +366,9 @@ func (c *Client) Start(command string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
 	}
-	sess := &Session{s: s, stderr: termsafe.NewWriter(c.stderr)}
-	s.Stderr = sess.stderr
+	p := &sshProcess{s: s, stderr: termsafe.NewWriter(c.stderr)}
+	sess := &Session{proc: p}
+	s.Stderr = p.stderr
 	if sess.Stdin, err = s.StdinPipe(); err == nil {
 		sess.Stdout, err = s.StdoutPipe()
 	}
@@ -233,12 +382,8 @@ func (c *Client) Start(command string) (*Session, error) {
 	return sess, nil
 }
 
-// Wait waits for the remote command; it returns nil when it exited 0.
-func (s *Session) Wait() error {
-	err := s.s.Wait()
-	s.stderr.Close()
-	return err
-}
+// Wait waits for the command; it returns nil when it exited 0.
+func (s *Session) Wait() error { return s.proc.Wait() }
 
 // Close ends the session without waiting.
-func (s *Session) Close() error { return s.s.Close() }
+func (s *Session) Close() error { return s.proc.Close() }
