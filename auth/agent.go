@@ -10,10 +10,10 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
-// agentSocket resolves IdentityAgent like ssh: "" and "SSH_AUTH_SOCK" name
+// AgentSocket resolves an IdentityAgent or ForwardAgent value like ssh: "" and "SSH_AUTH_SOCK" name
 // that variable, "$NAME" another one; "none" or an unset variable give "",
 // no agent.
-func agentSocket(opt string) string {
+func AgentSocket(opt string) string {
 	switch {
 	case opt == "none":
 		return ""
@@ -28,7 +28,7 @@ func agentSocket(opt string) string {
 // dialAgent connects to the agent and lists its keys. Like ssh it says
 // nothing when there is no agent or it does not answer.
 func dialAgent(opt string) (net.Conn, []ssh.Signer) {
-	path := agentSocket(opt)
+	path := AgentSocket(opt)
 	if path == "" {
 		return nil, nil
 	}

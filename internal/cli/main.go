@@ -40,6 +40,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 	}
 	r := &run{
 		argv0:   argv0,
+		stdout:  stdout,
 		ctx:     ctx,
 		opts:    opts,
 		stderr:  stderr,

@@ -23,6 +23,7 @@ type run struct {
 	argv0   string
 	ctx     context.Context
 	opts    *Options
+	stdout  io.Writer
 	stderr  io.Writer
 	meter   progress.Meter
 	clients map[string]*client
@@ -84,10 +85,6 @@ func (r *run) checkUnsupported() error {
 	switch {
 	case o.SFTP:
 		return errors.New("SFTP mode (-s) is not supported yet; the legacy protocol (-O) is the default")
-	case o.ForwardAgent:
-		return errors.New("-A (agent forwarding) is not supported yet")
-	case o.RemoteDirect:
-		return errors.New("-R is not supported yet")
 	}
 	return nil
 }
@@ -134,11 +131,17 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 		if !ok {
 			continue
 		}
-		if op.Remote {
+		switch {
+		case op.Remote && r.opts.RemoteDirect:
+			r.remoteDirect(op, tgt)
+		case op.Remote:
 			r.relay(op, tgt)
-			continue
+		default:
+			locals = append(locals, s)
 		}
-		locals = append(locals, s)
+		if r.fatal != 0 {
+			return
+		}
 	}
 	if len(locals) == 0 {
 		return
@@ -154,6 +157,39 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 	in, out := r.limit(sess.Stdout, sess.Stdin)
 	err = scp.Send(r.ctx, in, out, scp.OS{}, locals, r.engineOptions())
 	r.finish(sess, err)
+}
+
+// remoteDirect copies from one remote host to another directly (-R): the
+// source host runs scp with the target as its operand and connects to the
+// target itself, with its own keys or the agent we forward with -A.
+func (r *run) remoteDirect(src, tgt Operand) {
+	if tgt.Port != 0 && tgt.Port != 22 {
+		io.WriteString(r.stderr, logLine(r.argv0, "target port not supported with two remote hosts and the -R option"))
+		r.fatal = 255
+		return
+	}
+	if tgt.User != "" && !CheckUser(tgt.User) {
+		r.print(tgt.User + ": invalid user name")
+		r.errs++
+		return
+	}
+	dest := tgt.Host + ":" + tgt.Path
+	if tgt.User != "" {
+		dest = tgt.User + "@" + dest
+	}
+	sess, err := r.exec(src, r.scpCommand()+" "+src.Path+" "+dest)
+	if err != nil {
+		r.printSSH(err.Error())
+		r.errs++
+		return
+	}
+	sess.Stdin.Close()
+	out := termsafe.NewWriter(r.stdout)
+	io.Copy(out, sess.Stdout)
+	out.Close()
+	if sess.Wait() != nil {
+		r.errs++
+	}
 }
 
 // relay copies from one remote host to another through us (-3, OpenSSH's
@@ -266,6 +302,14 @@ func (r *run) engineOptions() scp.Options {
 // remoteCommand is the command line OpenSSH's scp runs on the other side;
 // the path goes unquoted so the remote shell expands it as users expect.
 func (r *run) remoteCommand(flag, path string) string {
+	if strings.HasPrefix(path, "-") {
+		path = "-- " + path
+	}
+	return r.scpCommand() + " " + flag + " " + path
+}
+
+// scpCommand is "scp" with the flags the remote side shares with us.
+func (r *run) scpCommand() string {
 	var b strings.Builder
 	b.WriteString("scp")
 	if r.opts.Verbose > 0 {
@@ -280,18 +324,18 @@ func (r *run) remoteCommand(flag, path string) string {
 	if r.mustBeDir {
 		b.WriteString(" -d")
 	}
-	b.WriteString(" " + flag + " ")
-	if strings.HasPrefix(path, "-") {
-		b.WriteString("-- ")
-	}
-	b.WriteString(path)
 	return b.String()
 }
 
 // start connects to op's host (reusing a connection to the same
 // destination) and runs the remote scp with flag and path.
 func (r *run) start(op Operand, flag, path string) (*transport.Session, error) {
-	cmd := r.remoteCommand(flag, path)
+	return r.exec(op, r.remoteCommand(flag, path))
+}
+
+// exec runs cmd on op's host: over our connection to it (reused for the
+// same destination), or through the -S program.
+func (r *run) exec(op Operand, cmd string) (*transport.Session, error) {
 	user := op.User
 	if user == "" {
 		user = "(unspecified)"
@@ -371,9 +415,13 @@ func sshOptions(args []string) []string {
 			out = append(out, "AddressFamily=inet6")
 		case a == "-C":
 			out = append(out, "Compression=yes")
+		case a == "-A":
+			out = append(out, "ForwardAgent=yes")
 		}
 	}
-	return out
+	// After the user's settings, so that only -A or -o ForwardAgent
+	// forwards the agent, never ssh_config alone (as OpenSSH's scp).
+	return append(out, "ForwardAgent=no")
 }
 
 // localCopy copies within this machine as OpenSSH does by running

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/goscp/goscp/auth"
 	"github.com/goscp/goscp/internal/sshconfig"
@@ -61,6 +62,11 @@ type Client struct {
 	stderr io.Writer
 	dest   string
 
+	// agentSock is the agent to forward to the remote commands (-A,
+	// ForwardAgent), "" for none.
+	agentSock string
+	agentOnce sync.Once
+	agentErr  error
 	conn      net.Conn // what the SSH connection runs over
 	via       *Client  // the previous ProxyJump hop, closed after us
 	closeOnce sync.Once
@@ -133,7 +139,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return fail(loginError(a, cfg, proxied, err))
 	}
 	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName,
-		conn: conn, via: via, closed: make(chan struct{})}
+		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg)}
 	if interval, countMax := aliveSettings(cfg); interval > 0 {
 		go c.keepalive(active, interval, countMax)
 	}
@@ -366,6 +372,7 @@ func (c *Client) Start(command string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
 	}
+	c.forwardAgent(s)
 	p := &sshProcess{s: s, stderr: termsafe.NewWriter(c.stderr)}
 	sess := &Session{proc: p}
 	s.Stderr = p.stderr
@@ -380,6 +387,31 @@ func (c *Client) Start(command string) (*Session, error) {
 		return nil, fmt.Errorf("run %q on %s: %w", command, c.dest, err)
 	}
 	return sess, nil
+}
+
+// forwardedAgent is the agent socket ForwardAgent names: "yes" means
+// $SSH_AUTH_SOCK, a path or "$VAR" that socket.
+func forwardedAgent(cfg *sshconfig.Config) string {
+	switch v := cfg.Get("ForwardAgent"); v {
+	case "", "no", "false":
+		return ""
+	case "yes", "true":
+		return auth.AgentSocket("")
+	default:
+		return auth.AgentSocket(v)
+	}
+}
+
+// forwardAgent asks for agent forwarding on a session when configured. As
+// in ssh, a refusal is not fatal: the command just runs without it.
+func (c *Client) forwardAgent(s *ssh.Session) {
+	if c.agentSock == "" {
+		return
+	}
+	c.agentOnce.Do(func() { c.agentErr = agent.ForwardToRemote(c.ssh, c.agentSock) })
+	if c.agentErr == nil {
+		agent.RequestAgentForwarding(s)
+	}
 }
 
 // Wait waits for the command; it returns nil when it exited 0.
