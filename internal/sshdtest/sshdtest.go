@@ -67,10 +67,7 @@ type Server struct {
 type Config struct {
 	// RemotePath, if non-empty, is a list of directories (separated like
 	// PATH) put first in PATH for every command sshd runs, so the remote
-	// `scp` can be ours or a fake. It is set with SetEnv PATH=… and set again
-	// by a ForceCommand after the login shell's rc files (root's ~/.bashrc
-	// may prepend its own directories) before the requested command is
-	// eval'd in that shell.
+	// `scp` can be ours or a fake.
 	RemotePath string
 	// Extra sshd_config lines. Lines before the first "Match" go ahead of
 	// the defaults, so they override them (sshd takes the first value);
@@ -428,6 +425,7 @@ MaxSessions 100
 LogLevel INFO
 `)
 	b.WriteString("Subsystem sftp " + sftpServer() + "\n")
+	path := ""
 	if cfg.RemotePath != "" {
 		dirs := filepath.SplitList(cfg.RemotePath)
 		var abs []string
@@ -444,21 +442,20 @@ LogLevel INFO
 			}
 			abs = append(abs, a)
 		}
-		p := strings.Join(abs, ":")
-		fmt.Fprintf(&b, "SetEnv PATH=%s:/usr/local/bin:/usr/bin:/bin\n", p)
-		// ForceCommand takes the rest of the line verbatim; the user's
-		// shell runs it with -c, after its rc files, and eval keeps the
-		// requested command's shell semantics (globs, quotes, expansions).
-		fmt.Fprintf(&b, "ForceCommand PATH='%s':\"$PATH\"; export PATH; eval \"$SSH_ORIGINAL_COMMAND\"\n", p)
+		path = " PATH=" + strings.Join(abs, ":") + ":/usr/local/bin:/usr/bin:/bin"
 	}
+	// SHLVL=1 keeps bash from reading the user's ~/.bashrc for commands run
+	// by sshd (it does so only at shell level 1), so the machine's rc files
+	// can neither change PATH nor print noise into what tests compare.
+	fmt.Fprintf(&b, "SetEnv SHLVL=1%s\n", path)
 	for _, l := range tail {
 		b.WriteString(l + "\n")
 	}
 	return b.String(), nil
 }
 
-// sftpServer returns an external sftp-server if there is one (it keeps
-// working under the RemotePath ForceCommand), else internal-sftp.
+// sftpServer returns the external sftp-server if there is one, else
+// internal-sftp.
 func sftpServer() string {
 	for _, p := range []string{"/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server", "/usr/lib/ssh/sftp-server"} {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
