@@ -33,7 +33,10 @@ type Options struct {
 	UserKnownHostsFiles   []string
 	GlobalKnownHostsFiles []string
 	Stderr                io.Writer // warnings and the host-key warning box go here; nil = os.Stderr
-	Prompter              Prompter  // nil = no terminal available (treat like BatchMode for prompts)
+	// Quiet drops ssh's log lines (warnings, the host-key boxes), as -q does;
+	// prompts are still shown.
+	Quiet    bool
+	Prompter Prompter // nil = no terminal available (treat like BatchMode for prompts)
 }
 
 // Auth holds what a login to one host needs: the keys, the agent connection
@@ -66,7 +69,7 @@ func New(opts Options) (*Auth, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	u := &ui{stderr: opts.Stderr, prompter: opts.Prompter}
+	u := &ui{stderr: opts.Stderr, prompter: opts.Prompter, quiet: opts.Quiet}
 	if opts.BatchMode {
 		u.prompter = nil
 	}
@@ -97,6 +100,11 @@ func (a *Auth) ClientConfig() *ssh.ClientConfig {
 		HostKeyAlgorithms: loadKnownHosts(a.knownHostsFiles()).hostKeyAlgorithms(a.name),
 	}
 }
+
+// Distrusted reports whether the login went on although the host key had
+// changed (StrictHostKeyChecking=no): the server may be a man in the middle,
+// so nothing more should be handed to it, such as the agent.
+func (a *Auth) Distrusted() bool { return a.distrusted.Load() }
 
 // Close closes the agent connection.
 func (a *Auth) Close() error {

@@ -146,6 +146,7 @@ func endOfSecret(line []byte) (string, error) {
 // through the Prompter.
 type ui struct {
 	stderr      io.Writer
+	quiet       bool
 	prompter    Prompter // nil in BatchMode or without a terminal
 	interrupted atomic.Bool
 }
@@ -168,6 +169,9 @@ func (u *ui) prompt(prompt string, echo bool) (string, error) {
 // log writes lines as ssh's log does: each ends in "\r\n", since ssh may
 // have the terminal in raw mode; a line may hold a "\n" of its own.
 func (u *ui) log(lines ...string) {
+	if u.quiet {
+		return
+	}
 	for _, line := range lines {
 		io.WriteString(u.stderr, line+"\r\n")
 	}

@@ -24,6 +24,11 @@ var ErrLostConnection = errors.New("lost connection")
 // problem was passed to Options.Report when it happened.
 var ErrIncomplete = errors.New("not all files were copied")
 
+// ErrAborted means the copy stopped early on a reported error the peer
+// caused, such as a name outside the target; the peer may still be sending
+// and should be cut off. errors.Is(ErrAborted, ErrIncomplete) holds.
+var ErrAborted = fmt.Errorf("copy ended early: %w", ErrIncomplete)
+
 // RemoteError is a warning (\1) or fatal (\2) message sent by the peer.
 type RemoteError struct {
 	Fatal bool

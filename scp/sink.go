@@ -88,7 +88,7 @@ func (k *sink) receive(target string, depth int) error {
 		}
 		if !validName(rec.Name) {
 			k.runErr("error: unexpected filename: " + rec.Name)
-			return k.stop(ErrIncomplete)
+			return k.stop(ErrAborted)
 		}
 		if k.opt.NameCheck != nil && !k.opt.NameCheck.Match(rec.Name) {
 			return k.screwup(protocolErr("filename does not match request"))
@@ -148,7 +148,7 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	if first && len(line) > 0 && errors.As(err, &pe) && pe.Reason == "expected control record" {
 		// Typically the remote shell's complaint, such as "No match.".
 		k.runErr(string(cString(line)))
-		return Record{}, k.stop(ErrIncomplete)
+		return Record{}, k.stop(ErrAborted)
 	}
 	return Record{}, k.screwup(err)
 }
@@ -164,7 +164,7 @@ func (k *sink) checkDir(target string) error {
 	default:
 		return nil
 	}
-	return k.stop(ErrIncomplete)
+	return k.stop(ErrAborted)
 }
 
 func joinName(dir, name string) string {

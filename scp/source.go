@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"syscall"
 )
 
 // Send is the source side of a copy: it waits for the sink's first reply,
@@ -142,7 +143,7 @@ func (s *source) copyData(f io.Reader, size int64) error {
 
 // errShrunk words a file that ended before its announced size as OpenSSH
 // does (its short write there reports EPIPE).
-var errShrunk = errors.New("Broken pipe")
+var errShrunk = syscall.EPIPE
 
 func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 	if s.opt.Preserve && !s.sendTimes(fi) {

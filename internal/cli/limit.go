@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// limit applies -l to a session's streams: both directions together stay
-// under the limit, as OpenSSH's scp counts the file data it reads and writes.
+// limit applies -l to a session's streams: everything sent and received,
+// records and replies included, stays under the limit together.
 func (r *run) limit(in io.Reader, out io.Writer) (io.Reader, io.Writer) {
 	if r.opts.LimitKbps == 0 {
 		return in, out
@@ -23,12 +23,17 @@ type bucket struct {
 	bytes float64
 }
 
-// take accounts for n bytes and sleeps until they are within the rate.
+// take accounts for n bytes and sleeps until they are within the rate. Time
+// the stream spent idle is not saved up for a burst: once more than a second
+// behind, the count starts over.
 func (b *bucket) take(n int) {
 	b.bytes += float64(n)
 	due := b.start.Add(time.Duration(b.bytes / b.rate * float64(time.Second)))
-	if wait := time.Until(due); wait > 0 {
+	switch wait := time.Until(due); {
+	case wait > 0:
 		time.Sleep(wait)
+	case wait < -time.Second:
+		b.start, b.bytes = time.Now(), 0
 	}
 }
 

@@ -32,9 +32,11 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	// ^C, SIGTERM and SIGHUP end the copy and exit 1, as in OpenSSH.
+	// ^C, SIGTERM and SIGHUP end the copy and exit 1, as in OpenSSH. After
+	// the first, the default action is back, so a second ^C always works.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	if opts.From || opts.To {
 		return serve(ctx, opts, stdin, stdout, stderr)
 	}

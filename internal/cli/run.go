@@ -33,6 +33,9 @@ type run struct {
 	mustBeDir bool
 	// fatal, when not 0, is the exit status of an error that ended the run.
 	fatal int
+	// tty asks the user questions; opened on first use (ttyOpened).
+	tty       auth.Prompter
+	ttyOpened bool
 }
 
 // client is a connection, or the error that prevented it.
@@ -97,6 +100,9 @@ func (r *run) print(msg string) {
 // printSSH writes a message of the SSH layer the way ssh's log writes it,
 // each line ending in CR LF.
 func (r *run) printSSH(msg string) {
+	if msg == "" {
+		return // ssh -q
+	}
 	msg = termsafe.String(strings.TrimSuffix(msg, "\n"))
 	fmt.Fprint(r.stderr, strings.ReplaceAll(msg, "\n", "\r\n")+"\r\n")
 }
@@ -127,6 +133,9 @@ func (r *run) parseSource(s string) (Operand, bool) {
 func (r *run) toRemote(sources []string, tgt Operand) {
 	var locals []string
 	for _, s := range sources {
+		if r.ctx.Err() != nil {
+			return
+		}
 		op, ok := r.parseSource(s)
 		if !ok {
 			continue
@@ -143,7 +152,7 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 			return
 		}
 	}
-	if len(locals) == 0 {
+	if len(locals) == 0 || r.ctx.Err() != nil {
 		return
 	}
 	sess, err := r.start(tgt, "-t", tgt.Path)
@@ -274,8 +283,9 @@ func (r *run) finish(sess *transport.Session, engineErr error) {
 	sess.Stdin.Close()
 	if engineErr != nil {
 		r.errs++
-		if !errors.Is(engineErr, scp.ErrIncomplete) {
-			// The stream is broken; the remote may be blocked writing.
+		if engineErr != scp.ErrIncomplete {
+			// The copy did not run to its end: the remote may be blocked
+			// writing, or be hostile and never stop on its own.
 			sess.Close()
 		}
 	}
@@ -373,6 +383,16 @@ func (r *run) connect(op Operand) (*transport.Client, error) {
 	return c.c, c.err
 }
 
+// prompter opens the terminal for questions once, when a login first
+// needs it; nil with -B or without a terminal.
+func (r *run) prompter() auth.Prompter {
+	if !r.opts.Batch && !r.ttyOpened {
+		r.ttyOpened = true
+		r.tty = auth.TTYPrompter()
+	}
+	return r.tty
+}
+
 func (r *run) dial(host, user string, port int) (*transport.Client, error) {
 	cfg, err := sshconfig.Evaluate(sshconfig.Request{
 		Host:       host,
@@ -385,11 +405,7 @@ func (r *run) dial(host, user string, port int) (*transport.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var prompter auth.Prompter
-	if !r.opts.Batch {
-		prompter = auth.TTYPrompter()
-	}
-	topts := transport.Options{Stderr: r.stderr, Prompter: prompter, Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile}
+	topts := transport.Options{Stderr: r.stderr, Prompter: r.prompter(), Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile}
 	return transport.Dial(r.ctx, cfg, topts)
 }
 
@@ -417,6 +433,8 @@ func sshOptions(args []string) []string {
 			out = append(out, "Compression=yes")
 		case a == "-A":
 			out = append(out, "ForwardAgent=yes")
+		case a == "-q":
+			out = append(out, "LogLevel=QUIET")
 		}
 	}
 	// After the user's settings, so that only -A or -o ForwardAgent

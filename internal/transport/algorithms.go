@@ -162,7 +162,7 @@ func (e *emptyList) Error() string { return "no " + e.what + " left to propose" 
 // empty list as "the defaults", so an empty family is reported instead, in
 // ssh's order of checks. With no MAC only the AEAD ciphers, which need
 // none, can be negotiated.
-func (l algorithmLists) apply(c *ssh.ClientConfig) error {
+func (l algorithmLists) apply(c *ssh.ClientConfig) *emptyList {
 	for _, f := range families {
 		list, set := l[f.keyword]
 		if !set {

@@ -58,7 +58,9 @@ func (c *Client) keepalive(conn *activityConn, interval time.Duration, countMax 
 		}
 		missed++
 		if missed > countMax {
-			fmt.Fprintf(c.stderr, "Timeout, server %s not responding.\r\n", termsafe.String(c.dest))
+			if !c.quiet {
+				fmt.Fprintf(c.stderr, "Timeout, server %s not responding.\r\n", termsafe.String(c.dest))
+			}
 			c.Close()
 			return
 		}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/goscp/goscp/internal/termsafe"
 )
 
 // ProgramArgs are the arguments OpenSSH's scp gives the ssh program (-S)
@@ -32,15 +34,16 @@ func ProgramArgs(host, user string, port int, sshArgs []string) []string {
 
 // StartProgram runs an ssh-compatible program as the transport, the way
 // OpenSSH's scp -S does: `program ARGS... COMMAND`, speaking the protocol
-// over its stdin and stdout. Its stderr is stderr (ours when nil), not
-// sanitised, as with OpenSSH. The session's exit status is the program's;
-// ctx's end terminates it.
+// over its stdin and stdout. Its stderr, which carries the remote's, goes
+// to stderr (ours when nil) sanitised. The session's exit status is the
+// program's; ctx's end terminates it.
 func StartProgram(ctx context.Context, program string, args []string, command string, stderr io.Writer) (*Session, error) {
 	cmd := exec.Command(program, append(append([]string(nil), args...), command)...)
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	cmd.Stderr = stderr
+	errOut := termsafe.NewWriter(stderr)
+	cmd.Stderr = errOut
 	cmd.WaitDelay = time.Second
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -56,7 +59,7 @@ func StartProgram(ctx context.Context, program string, args []string, command st
 		// OpenSSH's scp: "exec PROGRAM: strerror" from its child.
 		return nil, fmt.Errorf("exec %s: %s", program, connectReason(err))
 	}
-	p := &programProcess{cmd: cmd, stdin: stdin, exited: make(chan struct{})}
+	p := &programProcess{cmd: cmd, stdin: stdin, stderr: errOut, exited: make(chan struct{})}
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -71,6 +74,7 @@ func StartProgram(ctx context.Context, program string, args []string, command st
 type programProcess struct {
 	cmd      *exec.Cmd
 	stdin    io.Closer
+	stderr   *termsafe.Writer
 	exited   chan struct{}
 	waitOnce sync.Once
 	waitErr  error
@@ -80,6 +84,7 @@ type programProcess struct {
 func (p *programProcess) Wait() error {
 	p.waitOnce.Do(func() {
 		p.waitErr = p.cmd.Wait()
+		p.stderr.Close()
 		close(p.exited)
 	})
 	return p.waitErr

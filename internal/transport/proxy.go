@@ -75,16 +75,22 @@ type commandConn struct {
 func (c *commandConn) Read(b []byte) (int, error)  { return c.r.Read(b) }
 func (c *commandConn) Write(b []byte) (int, error) { return c.w.Write(b) }
 
-// Close closes the pipes and, like ssh, hangs up the command and reaps it.
+// Close closes the pipes and, like ssh, hangs up the command; one that
+// ignores the hangup is killed rather than waited for.
 func (c *commandConn) Close() error {
 	c.closeOnce.Do(func() {
 		c.w.Close()
 		c.r.Close()
 		select {
 		case <-c.exited:
+			return
 		default:
-			c.cmd.Process.Signal(syscall.SIGHUP)
-			<-c.exited
+		}
+		c.cmd.Process.Signal(syscall.SIGHUP)
+		select {
+		case <-c.exited:
+		case <-time.After(time.Second):
+			c.cmd.Process.Kill()
 		}
 	})
 	return nil

@@ -60,6 +60,7 @@ type Client struct {
 	ssh    *ssh.Client
 	auth   *auth.Auth
 	stderr io.Writer
+	quiet  bool // LogLevel QUIET: none of ssh's own messages
 	dest   string
 
 	// agentSock is the agent to forward to the remote commands (-A,
@@ -80,6 +81,10 @@ type Client struct {
 func Dial(ctx context.Context, cfg *sshconfig.Config, opts Options) (*Client, error) {
 	c, err := dial(ctx, cfg, opts, 0)
 	if err != nil {
+		if quiet(cfg) {
+			// ssh -q says nothing of its own, even when it fails.
+			return nil, &Error{Err: err}
+		}
 		return nil, err
 	}
 	go func() {
@@ -99,9 +104,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 	if err := checkSupported(cfg); err != nil {
 		return nil, err
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprint(opts.Stderr, w+"\r\n")
-	}
+	printWarnings(opts.Stderr, cfg)
 	algs, err := algorithms(cfg, opts.Cipher)
 	if err != nil {
 		return nil, err
@@ -125,21 +128,28 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return nil, err
 	}
 	clientConfig := a.ClientConfig()
-	if err := algs.apply(clientConfig); err != nil {
-		return fail(negotiationFailure(conn, cfg, proxied, err.(*emptyList)))
+	if empty := algs.apply(clientConfig); empty != nil {
+		return fail(negotiationFailure(conn, cfg, proxied, empty))
 	}
 	clientConfig.BannerCallback = func(msg string) error {
+		if quiet(cfg) {
+			return nil
+		}
 		_, err := io.WriteString(opts.Stderr, termsafe.String(msg))
 		return err
 	}
 	active := &activityConn{Conn: conn}
 	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
-	client, err := handshake(active, addr, clientConfig, cfg.ConnectTimeout)
+	client, err := handshake(ctx, active, addr, clientConfig, cfg.ConnectTimeout)
 	if err != nil {
 		return fail(loginError(a, cfg, proxied, err))
 	}
-	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName,
+	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: quiet(cfg),
 		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg)}
+	if c.agentSock != "" && a.Distrusted() {
+		fmt.Fprint(opts.Stderr, "Agent forwarding is disabled to avoid man-in-the-middle attacks.\r\n")
+		c.agentSock = ""
+	}
 	if interval, countMax := aliveSettings(cfg); interval > 0 {
 		go c.keepalive(active, interval, countMax)
 	}
@@ -158,6 +168,26 @@ func connect(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int
 	}
 	conn, err := dialTCP(ctx, cfg, opts)
 	return conn, nil, err
+}
+
+// quiet reports LogLevel QUIET (scp -q passes ssh -q): no log lines.
+func quiet(cfg *sshconfig.Config) bool {
+	l := strings.ToUpper(cfg.Get("LogLevel"))
+	return l == "QUIET" || l == "SILENT"
+}
+
+// printWarnings shows what ssh says while reading its configuration. ssh
+// writes the inaccessible-identity warning directly (no CR, even with -q);
+// the others are log lines.
+func printWarnings(w io.Writer, cfg *sshconfig.Config) {
+	for _, msg := range cfg.Warnings {
+		switch {
+		case strings.HasPrefix(msg, "Warning: Identity file "):
+			fmt.Fprint(w, msg+"\n")
+		case !quiet(cfg):
+			fmt.Fprint(w, msg+"\r\n")
+		}
+	}
 }
 
 // checkSupported refuses settings we cannot honour yet rather than
@@ -187,6 +217,7 @@ func authOptions(cfg *sshconfig.Config, opts Options) auth.Options {
 		UserKnownHostsFiles:   cfg.UserKnownHostsFiles,
 		GlobalKnownHostsFiles: cfg.GlobalKnownHostsFiles,
 		Stderr:                opts.Stderr,
+		Quiet:                 quiet(cfg),
 		Prompter:              prompter,
 	}
 }
@@ -270,15 +301,28 @@ func connectReason(err error) string {
 // handshake runs the SSH handshake, bounded by ConnectTimeout as ssh bounds
 // its banner exchange. A connection without deadlines (a channel through a
 // jump host) is closed when the time is up.
-func handshake(conn net.Conn, addr string, config *ssh.ClientConfig, timeout time.Duration) (*ssh.Client, error) {
+func handshake(ctx context.Context, conn net.Conn, addr string, config *ssh.ClientConfig, timeout time.Duration) (*ssh.Client, error) {
+	// ^C must end a login that waits on a silent server.
+	defer context.AfterFunc(ctx, func() { conn.Close() })()
 	var expired atomic.Bool
 	if timeout > 0 {
+		var timer *time.Timer
 		if conn.SetDeadline(time.Now().Add(timeout)) != nil {
-			t := time.AfterFunc(timeout, func() {
+			timer = time.AfterFunc(timeout, func() {
 				expired.Store(true)
 				conn.Close()
 			})
-			defer t.Stop()
+			defer timer.Stop()
+		}
+		// As in ssh, the timeout covers reaching the server, not the time
+		// the user takes at the host-key, passphrase or password prompts.
+		check := config.HostKeyCallback
+		config.HostKeyCallback = func(host string, remote net.Addr, key ssh.PublicKey) error {
+			conn.SetDeadline(time.Time{})
+			if timer != nil {
+				timer.Stop()
+			}
+			return check(host, remote, key)
 		}
 	}
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, config)
