@@ -108,6 +108,7 @@ func cols(line string) int {
 }
 
 func TestFormatLine(t *testing.T) {
+	setUTF8(t, true)
 	pad := func(s string, n int) string { return s + strings.Repeat(" ", n-cols(s)) }
 	tests := []struct {
 		name          string

@@ -5,10 +5,13 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/goscp/goscp/internal/termsafe"
 )
 
 // nameField sanitises name for the terminal and fits it to exactly cols columns. Printable characters pass;
-// every byte of a control, other non-graphic or invalid UTF-8 character becomes \ooo, so a hostile name cannot
+// every byte of a control, other non-graphic or invalid UTF-8 character (any non-ASCII one outside a UTF-8
+// locale, as in OpenSSH) becomes \ooo, so a hostile name cannot
 // send escape sequences (CVE-2019-6109). It is cut before the first character or escape that would pass cols,
 // then padded with spaces.
 func nameField(name string, cols int) string {
@@ -17,7 +20,7 @@ func nameField(name string, cols int) string {
 	for i := 0; i < len(name); {
 		r, size := utf8.DecodeRuneInString(name[i:])
 		piece, w := name[i:i+size], runeCols(r)
-		if (r == utf8.RuneError && size == 1) || !unicode.IsGraphic(r) {
+		if (r == utf8.RuneError && size == 1) || !unicode.IsGraphic(r) || (size > 1 && !utf8Locale()) {
 			piece, w = octal(piece), 4*size
 		}
 		if used+w > cols {
@@ -30,6 +33,9 @@ func nameField(name string, cols int) string {
 	b.WriteString(strings.Repeat(" ", max(cols-used, 0)))
 	return b.String()
 }
+
+// utf8Locale tells whether non-ASCII names may be shown as they are.
+var utf8Locale = termsafe.UTF8
 
 // octal writes each byte of s as a backslash and three octal digits.
 func octal(s string) string {

@@ -2,7 +2,22 @@ package progress
 
 import "testing"
 
+// setUTF8 sets whether the locale is UTF-8 for one test.
+func setUTF8(t *testing.T, on bool) {
+	old := utf8Locale
+	utf8Locale = func() bool { return on }
+	t.Cleanup(func() { utf8Locale = old })
+}
+
+func TestNameFieldCLocale(t *testing.T) {
+	setUTF8(t, false)
+	if got, want := nameField("é日", 20), `\303\251\346\227\245`; got != want {
+		t.Errorf("nameField in the C locale = %q, want %q", got, want)
+	}
+}
+
 func TestNameField(t *testing.T) {
+	setUTF8(t, true)
 	tests := []struct {
 		name string
 		cols int
