@@ -7,21 +7,20 @@ import (
 
 // Options is the parsed command line.
 type Options struct {
-	IPv4, IPv6, ForwardAgent, Batch, Compress bool // -4 -6 -A -B -C
-	ThroughLocal, RemoteDirect                bool // -3 / -R: the last one given wins; neither given = both false
-	Legacy, SFTP                              bool // -O / -s: the last one given wins
-	Preserve, Quiet, Recursive, NoNameCheck   bool // -p -q -r -T
-	Verbose                                   int  // count of -v
-	TargetDir, From, To                       bool // -d -f -t (server mode flags)
+	Batch                                   bool // -B
+	RemoteDirect                            bool // -R; -3 (the default) after it turns it off again
+	SFTP                                    bool // -s; -O after it turns it off again
+	Preserve, Quiet, Recursive, NoNameCheck bool // -p -q -r -T
+	Verbose                                 int  // count of -v
+	TargetDir, From, To                     bool // -d -f -t (server mode flags)
 
-	Cipher, SFTPServer, ConfigFile, JumpHost string   // -c -D -F -J (last value)
-	Identities                               []string // -i in order
-	SSHOptions                               []string // -o in order
-	Port                                     string   // -P as typed ("" if none)
-	PortNum                                  int      // -P as a number, 0 if none
-	Program                                  string   // -S
-	LimitKbps                                int64    // -l in Kbit/s (1024 bit/s units); 0 = none
-	SFTPOpts                                 []string // -X values as typed, already validated
+	Cipher, SFTPServer, ConfigFile string   // -c -D -F (last value)
+	Identities                     []string // -i in order
+	Port                           string   // -P as typed ("" if none)
+	PortNum                        int      // -P as a number, 0 if none
+	Program                        string   // -S
+	LimitKbps                      int64    // -l in Kbit/s (1024 bit/s units); 0 = none
+	SFTPOpts                       []string // -X values as typed, already validated
 
 	// SSHArgs are the ssh arguments that scp 9.2 forwards from its own options, in
 	// command-line order (ssh takes the first value of a setting): "-4" "-6" "-A" "-C",
@@ -59,17 +58,10 @@ func (o *Options) set(letter byte, arg string) error {
 	return nil
 }
 
-// setFlag applies an option without argument ('2' is accepted and ignored).
+// setFlag applies an option without argument ('2' is accepted and ignored;
+// -4 -6 -A -C only reach ssh, through SSHArgs).
 func (o *Options) setFlag(letter byte) {
 	switch letter {
-	case '4':
-		o.IPv4 = true
-	case '6':
-		o.IPv6 = true
-	case 'A':
-		o.ForwardAgent = true
-	case 'C':
-		o.Compress = true
 	case 'B':
 		o.Batch = true
 	case 'v':
@@ -77,9 +69,9 @@ func (o *Options) setFlag(letter byte) {
 	case 'q':
 		o.Quiet = true
 	case '3', 'R':
-		o.ThroughLocal, o.RemoteDirect = letter == '3', letter == 'R'
+		o.RemoteDirect = letter == 'R'
 	case 'O', 's':
-		o.Legacy, o.SFTP = letter == 'O', letter == 's'
+		o.SFTP = letter == 's'
 	case 'p':
 		o.Preserve = true
 	case 'r':
@@ -137,10 +129,6 @@ func (o *Options) setSSHValue(letter byte, arg string) {
 		o.ConfigFile = arg
 	case 'i':
 		o.Identities = append(o.Identities, arg)
-	case 'J':
-		o.JumpHost = arg
-	case 'o':
-		o.SSHOptions = append(o.SSHOptions, arg)
 	}
 }
 
