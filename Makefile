@@ -4,7 +4,7 @@ PREFIX   ?= /usr/local
 FUZZTIME ?= 5s
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
 
-.PHONY: build test test-scale fuzz bench demo install cross lint clean
+.PHONY: build test test-scale fuzz bench demo install man cross lint clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/scp
@@ -36,6 +36,17 @@ demo: build
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/scp
+	install -D -m 0644 doc/scp.1 $(DESTDIR)$(PREFIX)/share/man/man1/scp.1
+
+# The man page must render without a single warning, through man-db as a
+# user sees it and through groff with every warning turned on. Both tools
+# exit 0 on warnings, so anything on stderr fails the target.
+man:
+	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l doc/scp.1 >/dev/null 2>"$$log"; \
+	groff -man -Tutf8 -ww -z doc/scp.1 2>>"$$log"; \
+	if [ -s "$$log" ]; then cat "$$log" >&2; exit 1; fi; \
+	echo "doc/scp.1: renders without warnings"
 
 cross:
 	@set -e; for target in $(CROSS); do \
