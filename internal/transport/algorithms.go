@@ -14,10 +14,12 @@ import (
 )
 
 // OpenSSH 9.2's default client proposals (ssh -G), in its order. Those we
-// cannot do are dropped from them when used as defaults.
+// cannot do are dropped from them when used as defaults. Ciphers are the
+// exception: OpenSSH's choice, chacha20-poly1305, is about twice as slow as
+// AES-GCM in Go on CPUs with AES instructions, so we propose x/crypto's
+// order, which puts AES-GCM first where the hardware helps.
 var (
-	opensshCiphers = []string{"chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr",
-		"aes128-gcm@openssh.com", "aes256-gcm@openssh.com"}
+	defaultCiphers = ssh.SupportedAlgorithms().Ciphers
 	opensshMACs = []string{"umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-256-etm@openssh.com",
 		"hmac-sha2-512-etm@openssh.com", "hmac-sha1-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com",
 		"hmac-sha2-256", "hmac-sha2-512", "hmac-sha1"}
@@ -49,7 +51,7 @@ var families = func() []*family {
 		{"KexAlgorithms", "key exchange method", opensshKex,
 			slices.Concat(sup.KeyExchanges, []string{"curve25519-sha256@libssh.org"}, insec.KeyExchanges)},
 		{"HostKeyAlgorithms", "host key type", opensshHostKeys, slices.Concat(sup.HostKeys, insec.HostKeys)},
-		{"Ciphers", "cipher", opensshCiphers, slices.Concat(sup.Ciphers, insec.Ciphers)},
+		{"Ciphers", "cipher", defaultCiphers, slices.Concat(sup.Ciphers, insec.Ciphers)},
 		{"MACs", "MAC", opensshMACs, slices.Concat(sup.MACs, insec.MACs)},
 	}
 }()
