@@ -20,7 +20,7 @@ import (
 // order, which puts AES-GCM first where the hardware helps.
 var (
 	defaultCiphers = ssh.SupportedAlgorithms().Ciphers
-	opensshMACs = []string{"umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-256-etm@openssh.com",
+	opensshMACs    = []string{"umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-256-etm@openssh.com",
 		"hmac-sha2-512-etm@openssh.com", "hmac-sha1-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com",
 		"hmac-sha2-256", "hmac-sha2-512", "hmac-sha1"}
 	// mlkem768x25519-sha256 (x/crypto's post-quantum hybrid) takes the
