@@ -15,30 +15,20 @@ package e2e
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/goscp/goscp/internal/sshdtest"
 )
-
-// badTimeout bounds every client run: a hang fails the test (the process
-// group is killed), it does not stall CI.
-const badTimeout = 20 * time.Second
 
 // badFakeDispatcher is the remote `scp`. @DIR@ is replaced by the fake's
 // directory. ack reads N bytes (default 1: a status byte) from the client
@@ -159,167 +149,32 @@ func (s *badSpace) write(t *testing.T, name string, content []byte) {
 	}
 }
 
-// tree records every entry under the space: kind, permissions (with the
-// setuid/setgid/sticky bits), size and content hash. Times are left out.
-func (s *badSpace) tree(t *testing.T) map[string]string {
+// tree records every entry under the space (see snapTree), times left
+// out.
+func (s *badSpace) tree(t *testing.T) map[string]treeEntry {
 	t.Helper()
-	m := map[string]string{}
-	err := filepath.WalkDir(s.base, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(s.base, p)
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case fi.Mode().IsRegular():
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			m[rel] = fmt.Sprintf("file %04o size=%d sha256=%.16s", unixPerm(fi.Mode()), len(b), hex.EncodeToString(sum[:]))
-		case fi.IsDir():
-			m[rel] = fmt.Sprintf("dir %04o", unixPerm(fi.Mode()))
-		default:
-			m[rel] = fmt.Sprintf("other %v", fi.Mode())
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("snapshot %s: %v", s.base, err)
+	m := snapTree(t, s.base)
+	for p, e := range m {
+		m[p] = treeEntry{desc: e.desc}
 	}
 	return m
 }
 
-// badTreeDiff lists how after differs from before.
-func badTreeDiff(before, after map[string]string) []string {
-	var d []string
-	for p, a := range after {
-		if b, ok := before[p]; !ok {
-			d = append(d, fmt.Sprintf("created %s: %s", p, a))
-		} else if a != b {
-			d = append(d, fmt.Sprintf("changed %s: %s -> %s", p, b, a))
-		}
-	}
-	for p, b := range before {
-		if _, ok := after[p]; !ok {
-			d = append(d, fmt.Sprintf("removed %s: %s", p, b))
-		}
-	}
-	slices.Sort(d)
-	return d
-}
-
-// badRun is the outcome of one client run.
-type badRun struct {
-	who            string
-	argv           []string
-	exit           int
-	stdout, stderr string
-}
-
-func (r badRun) String() string {
-	return fmt.Sprintf("%s %q: exit %d, stdout %q, stderr %q", r.who, r.argv, r.exit, r.stdout, r.stderr)
-}
-
-// The two clients. OpenSSH is run with -O (its default is SFTP).
-const (
-	badOurs    = "ours"
-	badOpenSSH = "openssh"
-)
-
-var badBoth = []string{badOpenSSH, badOurs}
-
 // badClient runs who's scp with `-F config` and args in the space, bounded
-// by badTimeout. A run that has to be killed fails the test.
-func badClient(t *testing.T, who string, s *badSpace, config string, args ...string) badRun {
+// by clientTimeout. A run that has to be killed fails the test.
+func badClient(t *testing.T, who string, s *badSpace, config string, args ...string) clientRun {
 	t.Helper()
-	var prog string
-	var argv []string
-	if config != "" {
-		argv = append(argv, "-F", config)
-	}
-	switch who {
-	case badOurs:
-		prog = needOurs(t)
-	case badOpenSSH:
-		needOpenSSH(t)
-		prog = opensshSCP
-		argv = append(argv, "-O")
-	default:
-		t.Fatalf("unknown client %q", who)
-	}
-	argv = append(argv, args...)
-	return badExec(t, who, prog, s.work, s.env, nil, argv...)
+	return client(t, who, config, s.work, s.env, args...).run(t)
 }
 
 // badExec runs prog (argv[0] "scp") in dir with env and stdin.
-func badExec(t *testing.T, who, prog, dir string, env []string, stdin []byte, args ...string) badRun {
+func badExec(t *testing.T, who, prog, dir string, env []string, stdin []byte, args ...string) clientRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), badTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog, args...)
-	cmd.Args[0] = "scp"
-	cmd.Dir = dir
-	cmd.Env = env
+	p := command(t, who, prog, dir, env, clientTimeout, args...)
 	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
+		p.cmd.Stdin = bytes.NewReader(stdin)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no tty; its own process group
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := badRun{who: who, argv: append([]string{"scp"}, args...), stdout: stdout.String(), stderr: stderr.String()}
-	var ee *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		t.Fatalf("%s hung: killed after %v\n%s", who, badTimeout, r)
-	case errors.As(err, &ee):
-		r.exit = ee.ExitCode()
-		if r.exit < 0 {
-			t.Fatalf("%s died: %v\n%s", who, ee, r)
-		}
-	case err != nil:
-		t.Fatalf("%s: %v\n%s", who, err, r)
-	}
-	t.Logf("%s", r)
-	return r
-}
-
-// wantExit checks the exit status.
-func (r badRun) wantExit(t *testing.T, want int) {
-	t.Helper()
-	if r.exit != want {
-		t.Errorf("%s: exit status %d, want %d", r.who, r.exit, want)
-	}
-}
-
-// wantStderr checks that stderr contains each of msgs.
-func (r badRun) wantStderr(t *testing.T, msgs ...string) {
-	t.Helper()
-	for _, m := range msgs {
-		if !strings.Contains(r.stderr, m) {
-			t.Errorf("%s: stderr %q does not contain %q", r.who, r.stderr, m)
-		}
-	}
-}
-
-// wantClean checks that no raw ESC (or other C0 control but \t \n \r)
-// reached the terminal: peer text must be shown sanitised.
-func (r badRun) wantClean(t *testing.T) {
-	t.Helper()
-	for _, out := range []struct{ name, s string }{{"stdout", r.stdout}, {"stderr", r.stderr}} {
-		if i := strings.IndexFunc(out.s, func(c rune) bool {
-			return c < ' ' && c != '\n' && c != '\t' && c != '\r' || c == 0x7f
-		}); i >= 0 {
-			t.Errorf("%s: raw control byte %#x in %s: %q", r.who, out.s[i], out.name, out.s)
-		}
-	}
+	return p.run(t)
 }
 
 // wantNoFile checks that name (relative to the space) does not exist.
@@ -380,7 +235,7 @@ func TestBadInput(t *testing.T) {
 
 // badBothSides runs fn once for OpenSSH and once for ours, as parallel subtests.
 func badBothSides(t *testing.T, fn func(t *testing.T, who string)) {
-	for _, who := range badBoth {
+	for _, who := range bothClients {
 		t.Run(who, func(t *testing.T) {
 			t.Parallel()
 			fn(t, who)
@@ -448,7 +303,7 @@ ack 5`)
 			f.mustHaveRun(t, down, "f")
 			r.wantExit(t, 1)
 			r.wantClean(t)
-			if who == badOurs {
+			if who == whoOurs {
 				r.wantStderr(t, "lost connection")
 			} else if r.stderr == "" {
 				t.Errorf("openssh: no message")
@@ -550,7 +405,7 @@ func testBadHostileNames(t *testing.T, f *badFake) {
 				r.wantExit(t, 1)
 				r.wantStderr(t, "error: unexpected filename: "+name+"\n")
 				r.wantClean(t)
-				if d := badTreeDiff(before, s.tree(t)); len(d) > 0 {
+				if d := treeChanges(before, s.tree(t)); len(d) > 0 {
 					t.Errorf("%s wrote to the disk:\n  %s", who, strings.Join(d, "\n  "))
 				}
 			})
@@ -567,7 +422,7 @@ func testBadHostileNames(t *testing.T, f *badFake) {
 						args = L{"-r", "-t", "dst"}
 					}
 					before := s.tree(t)
-					r := badExec(t, who, badProg(t, who), s.work, s.env, []byte(in), args...)
+					r := badExec(t, who, whoProg(t, who), s.work, s.env, []byte(in), args...)
 					r.wantExit(t, 1)
 					if want := "\x00\x01scp: error: unexpected filename: " + name + "\n"; r.stdout != want {
 						t.Errorf("%s: replies %q, want %q", who, r.stdout, want)
@@ -575,23 +430,13 @@ func testBadHostileNames(t *testing.T, f *badFake) {
 					if r.stderr != "" {
 						t.Errorf("%s: stderr %q, want none (the remote role reports to the peer)", who, r.stderr)
 					}
-					if d := badTreeDiff(before, s.tree(t)); len(d) > 0 {
+					if d := treeChanges(before, s.tree(t)); len(d) > 0 {
 						t.Errorf("%s wrote to the disk:\n  %s", who, strings.Join(d, "\n  "))
 					}
 				})
 			})
 		})
 	}
-}
-
-// badProg is who's program, for running it directly (the remote role).
-func badProg(t *testing.T, who string) string {
-	t.Helper()
-	if who == badOurs {
-		return needOurs(t)
-	}
-	needOpenSSH(t)
-	return opensshSCP
 }
 
 // badDirScenario sends a D record named name holding one file.
@@ -628,7 +473,7 @@ func testBadEscapes(t *testing.T, f *badFake) {
 				f.mustHaveRun(t, tc.sc, tc.mode)
 				r.wantExit(t, 1)
 				r.wantStderr(t, shown)
-				if who == badOpenSSH {
+				if who == whoOpenSSH {
 					// OpenSSH passes the remote stderr through raw
 					// (CVE-2019-6110); only the protocol text is clean.
 					return
@@ -668,7 +513,7 @@ func testBadSetuid(t *testing.T, f *badFake) {
 			badBothSides(t, func(t *testing.T, who string) {
 				s := newBadSpace(t, f.srv.User)
 				args := append(slices.Clone(tt.args), "-t", "dst")
-				r := badExec(t, who, badProg(t, who), s.work, s.env, []byte("C4755 3 s.sh\nabc\x00"), args...)
+				r := badExec(t, who, whoProg(t, who), s.work, s.env, []byte("C4755 3 s.sh\nabc\x00"), args...)
 				r.wantExit(t, 0)
 				if r.stdout != "\x00\x00\x00" {
 					t.Errorf("%s: replies %q, want three \\0", who, r.stdout)
@@ -741,7 +586,7 @@ cat >/dev/null`, true, "X"},
 			if tt.download {
 				args, mode = L{"sshdtest:" + sc + "/f", "dst/"}, "f"
 			}
-			r := badClient(t, badOurs, s, f.srv.ConfigFile, args...)
+			r := badClient(t, whoOurs, s, f.srv.ConfigFile, args...)
 			f.mustHaveRun(t, sc, mode)
 			r.wantExit(t, 1)
 			r.wantStderr(t, tt.want)
@@ -771,9 +616,9 @@ func testBadBrace(t *testing.T, srv *sshdtest.Server) {
 // normalised stderr.
 func badCompare(t *testing.T, srv *sshdtest.Server, args func(s *badSpace) []string, want int, wantErr string, repl ...string) {
 	t.Helper()
-	var runs [2]badRun
+	var runs [2]clientRun
 	var trees [2][]string
-	for i, who := range badBoth {
+	for i, who := range bothClients {
 		s := newBadSpace(t, srv.User)
 		s.write(t, "a.txt", []byte("alpha\n"))
 		before := s.tree(t)
@@ -783,7 +628,7 @@ func badCompare(t *testing.T, srv *sshdtest.Server, args func(s *badSpace) []str
 		r.wantStderr(t, wantErr)
 		r.wantClean(t)
 		runs[i] = r
-		trees[i] = badTreeDiff(before, s.tree(t))
+		trees[i] = treeChanges(before, s.tree(t))
 	}
 	if runs[0].stderr != runs[1].stderr {
 		t.Errorf("stderr differs:\n%s", lineDiff(runs[1].stderr, runs[0].stderr))
@@ -830,16 +675,7 @@ func testBadOperands(t *testing.T, srv *sshdtest.Server) {
 // the source is fine: a local file, and a file on a working remote host.
 func testBadTargetDown(t *testing.T, srv *sshdtest.Server) {
 	port := badDeadPort(t)
-	cfg := filepath.Join(t.TempDir(), "ssh_config")
-	main, err := os.ReadFile(srv.ConfigFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// ssh_config keeps the first value: the "down" block goes first.
-	conf := fmt.Sprintf("Host down\n  HostName 127.0.0.1\n  Port %d\n\n%s", port, main)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := aliasConfig(t, srv, "down", port)
 	// The same server reached through the config with the dead host.
 	srvDown := &sshdtest.Server{User: srv.User, Port: srv.Port, ConfigFile: cfg}
 	refused := "ssh: connect to host 127.0.0.1 port {DOWN}: Connection refused\r\n"

@@ -1,13 +1,12 @@
 package e2e
 
-// Helpers for the fault-injection tests (faults_test.go) and the scale
-// suite (scale_test.go): a bounded client runner that can be signalled
-// while it runs, a remote `scp` wrapper with per-path hooks, a TCP proxy
-// that cuts the connection after N bytes, and a pseudo-terminal.
+// Helpers for the fault-injection tests (faults_test.go): a remote `scp`
+// wrapper with per-path hooks, a wait for the remote scp's pid, a TCP
+// proxy that cuts the connection after N bytes, an ssh_config alias for a
+// port, and a pseudo-terminal. Clients run through runkit_test.go.
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -26,17 +25,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/goscp/goscp/internal/ptytest"
 	"github.com/goscp/goscp/internal/sshdtest"
-)
-
-// faultTimeout bounds every client run of the fault tests: a run still
-// going then is killed (its whole process group) and fails the test.
-const faultTimeout = 20 * time.Second
-
-// The clients. OpenSSH's scp always gets -O (its default is SFTP).
-const (
-	fOurs    = "ours"
-	fOpenSSH = "openssh"
 )
 
 // faultWrapper is the remote `scp`: if PATH.hook exists for the last
@@ -113,142 +103,18 @@ func (e *faultEnv) remoteOurs() string { return "real=" + shq(e.oursPub) }
 // shq quotes s for sh.
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// fRun is the outcome of one client run.
-type fRun struct {
-	who            string
-	argv           []string
-	exit           int
-	stdout, stderr string
-	rusage         *syscall.Rusage
-}
-
-func (r fRun) String() string {
-	return fmt.Sprintf("%s %q: exit %d, stdout %q, stderr %q", r.who, r.argv, r.exit, r.stdout, r.stderr)
-}
-
-func (r fRun) wantExit(t *testing.T, want int) {
-	t.Helper()
-	if r.exit != want {
-		t.Errorf("%s: exit status %d, want %d\n%s", r.who, r.exit, want, r)
-	}
-}
-
-func (r fRun) wantStderr(t *testing.T, msgs ...string) {
-	t.Helper()
-	for _, m := range msgs {
-		if !strings.Contains(r.stderr, m) {
-			t.Errorf("%s: stderr %q does not contain %q", r.who, r.stderr, m)
-		}
-	}
-}
-
-// fProc is a client run in progress.
-type fProc struct {
-	who     string
-	cmd     *exec.Cmd
-	ctx     context.Context
-	cancel  context.CancelFunc
-	timeout time.Duration
-	stdout  bytes.Buffer
-	stderr  bytes.Buffer
-	done    chan struct{}
-	err     error
-}
-
-// client prepares a run of who's scp with -F config and args in dir.
-// The caller may adjust the command (Stdin, SysProcAttr.Credential…)
-// before start.
-func client(t *testing.T, who, config, dir string, env []string, args ...string) *fProc {
-	t.Helper()
-	var prog string
-	var argv []string
-	if config != "" {
-		argv = append(argv, "-F", config)
-	}
-	switch who {
-	case fOurs:
-		prog = needOurs(t)
-	case fOpenSSH:
-		needOpenSSH(t)
-		prog = opensshSCP
-		argv = append(argv, "-O")
-	default:
-		t.Fatalf("unknown client %q", who)
-	}
-	return command(t, who, prog, dir, env, faultTimeout, append(argv, args...)...)
-}
-
-// command prepares a run of prog (argv[0] "scp") bounded by timeout.
-func command(t *testing.T, who, prog, dir string, env []string, timeout time.Duration, args ...string) *fProc {
-	t.Helper()
-	p := &fProc{who: who, timeout: timeout, done: make(chan struct{})}
-	p.ctx, p.cancel = context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(p.cancel)
-	cmd := exec.CommandContext(p.ctx, prog, args...)
-	cmd.Args[0] = "scp"
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no tty; its own process group
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
-	p.cmd = cmd
-	return p
-}
-
-func (p *fProc) start(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("%s: %v", p.who, err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
-}
-
-// wait waits for the run to end; one that had to be killed fails the test.
-func (p *fProc) wait(t *testing.T) fRun {
-	t.Helper()
-	<-p.done
-	r := fRun{who: p.who, argv: p.cmd.Args, stdout: p.stdout.String(), stderr: p.stderr.String()}
-	if ps := p.cmd.ProcessState; ps != nil {
-		r.rusage, _ = ps.SysUsage().(*syscall.Rusage)
-	}
-	var ee *exec.ExitError
-	switch {
-	case p.ctx.Err() != nil:
-		t.Fatalf("%s hung: killed after %v\n%s", p.who, p.timeout, r)
-	case errors.As(p.err, &ee):
-		r.exit = ee.ExitCode()
-		if r.exit < 0 {
-			t.Fatalf("%s died: %v\n%s", p.who, ee, r)
-		}
-	case p.err != nil:
-		t.Fatalf("%s: %v\n%s", p.who, p.err, r)
-	}
-	t.Logf("%s", r)
-	return r
-}
-
-func (p *fProc) run(t *testing.T) fRun {
-	t.Helper()
-	p.start(t)
-	return p.wait(t)
-}
-
 // announce makes a FIFO at path+".started" and returns a hook line that
 // writes the remote scp's pid into it (then the wrapper execs, keeping
 // the pid), and a function that waits for that pid: it fails the test if
 // the client ends first or nothing comes within the client's time limit.
-func announce(t *testing.T, path string) (string, func(*testing.T, *fProc) int) {
+func announce(t *testing.T, path string) (string, func(*testing.T, *proc) int) {
 	t.Helper()
 	fifo := strings.TrimSuffix(path, "/") + ".started"
 	if err := syscall.Mkfifo(fifo, 0o666); err != nil {
 		t.Fatal(err)
 	}
 	line := "echo $$ >" + shq(fifo)
-	return line, func(t *testing.T, p *fProc) int {
+	return line, func(t *testing.T, p *proc) int {
 		t.Helper()
 		got := make(chan string, 1)
 		go func() {
@@ -477,58 +343,22 @@ func wantSame(t *testing.T, who, got, want string) {
 	}
 }
 
-// openPTY opens a pseudo-terminal pair: /dev/ptmx, unlock, the numbered slave.
+// openPTY opens a pseudo-terminal pair (see ptytest.Open).
 func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
+	master, slave, err := ptytest.Open()
+	if errors.Is(err, ptytest.ErrUnavailable) {
+		t.Skip(err)
 	}
-	var n uint32
-	err = fdControl(master, func(fd int) error {
-		if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-			return err
-		}
-		if err := unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 80}); err != nil {
-			return err
-		}
-		n, err = unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-		return err
-	})
 	if err != nil {
-		master.Close()
-		t.Fatal(err)
-	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		master.Close()
 		t.Fatal(err)
 	}
 	return master, slave
 }
 
-// fdControl runs f on file's descriptor without taking it out of the
-// runtime poller, as Fd would.
-func fdControl(file *os.File, f func(fd int) error) error {
-	raw, err := file.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var ferr error
-	if err := raw.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
-		return err
-	}
-	return ferr
-}
-
 func termios(t *testing.T, f *os.File) unix.Termios {
 	t.Helper()
-	var tio *unix.Termios
-	err := fdControl(f, func(fd int) error {
-		var err error
-		tio, err = unix.IoctlGetTermios(fd, unix.TCGETS)
-		return err
-	})
+	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	if err != nil {
 		t.Fatalf("tcgetattr: %v", err)
 	}

@@ -67,13 +67,13 @@ type combo struct{ client, remote string }
 func (c combo) String() string { return "client-" + c.client + "/remote-" + c.remote }
 
 var (
-	allCombos  = []combo{{fOpenSSH, fOpenSSH}, {fOurs, fOpenSSH}, {fOurs, fOurs}, {fOpenSSH, fOurs}}
-	bothClient = []combo{{fOpenSSH, fOpenSSH}, {fOurs, fOpenSSH}}
+	allCombos  = []combo{{whoOpenSSH, whoOpenSSH}, {whoOurs, whoOpenSSH}, {whoOurs, whoOurs}, {whoOpenSSH, whoOurs}}
+	bothClient = []combo{{whoOpenSSH, whoOpenSSH}, {whoOurs, whoOpenSSH}}
 )
 
 // remoteHook is the hook line that picks the remote scp of c.
 func (e *faultEnv) remoteHook(c combo) string {
-	if c.remote == fOurs {
+	if c.remote == whoOurs {
 		return e.remoteOurs()
 	}
 	return "real=/usr/bin/scp"
@@ -111,8 +111,8 @@ func testCut(t *testing.T, e *faultEnv) {
 	for _, dir := range []string{"upload", "download", "remote-to-remote-3"} {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			runs := map[string]fRun{}
-			for _, who := range []string{fOpenSSH, fOurs} {
+			runs := map[string]clientRun{}
+			for _, who := range []string{whoOpenSSH, whoOurs} {
 				s := newFSpace(t, e)
 				px := startCutProxy(t, e.srv.Addr, limit, dir != "download")
 				cfg := aliasConfig(t, e.srv, "cut", px.port)
@@ -138,7 +138,7 @@ func testCut(t *testing.T, e *faultEnv) {
 				}
 				wantPartialNotWhole(t, who, dst, src)
 			}
-			o, r := runs[fOpenSSH], runs[fOurs]
+			o, r := runs[whoOpenSSH], runs[whoOurs]
 			if r.exit != o.exit {
 				t.Errorf("exit status: ours %d, OpenSSH %d", r.exit, o.exit)
 			}
@@ -208,7 +208,7 @@ exit 1`
 			r := client(t, c.client, e.srv.ConfigFile, s.local, s.env, "sshdtest:"+src, ".").run(t)
 			wantKilled(t, src)
 			r.wantExit(t, 1)
-			if c.client == fOurs {
+			if c.client == whoOurs {
 				r.wantStderr(t, "lost connection")
 			} else if r.stderr == "" {
 				t.Logf("openssh: no message")
@@ -340,7 +340,7 @@ func testPermission(t *testing.T, e *faultEnv) {
 	// A local tree with one file the client (nobody) cannot read, sent with -r.
 	t.Run("local-unreadable-in-tree", func(t *testing.T) {
 		t.Parallel()
-		forCombos(t, []combo{{fOpenSSH, fOpenSSH}, {fOurs, fOpenSSH}, {fOurs, fOurs}}, func(t *testing.T, c combo) {
+		forCombos(t, []combo{{whoOpenSSH, whoOpenSSH}, {whoOurs, whoOpenSSH}, {whoOurs, whoOurs}}, func(t *testing.T, c combo) {
 			s := newFSpace(t, e)
 			tree := filepath.Join(s.local, "tree")
 			makeTree(t, tree)
@@ -351,7 +351,7 @@ func testPermission(t *testing.T, e *faultEnv) {
 			}
 			hook(t, target, e.remoteHook(c))
 			p := client(t, c.client, cfg, s.local, env, "-r", "tree", "sshdtest:"+target)
-			if c.client == fOurs {
+			if c.client == whoOurs {
 				p.cmd.Path = e.oursPub // nobody cannot enter the build directory
 			}
 			p.cmd.SysProcAttr.Credential = &syscall.Credential{Uid: nobodyID, Gid: nobodyID, Groups: []uint32{}}
@@ -531,7 +531,7 @@ func testSignal(t *testing.T, e *faultEnv) {
 	sigs := []sigCase{{"SIGINT", syscall.SIGINT}, {"SIGTERM", syscall.SIGTERM}}
 	// setup makes the files of one run and returns the client arguments,
 	// the remote path the hook is keyed on and the pid waiter.
-	setup := func(t *testing.T, c combo, s *fSpace, up bool) ([]string, func(*testing.T, *fProc) int) {
+	setup := func(t *testing.T, c combo, s *fSpace, up bool) ([]string, func(*testing.T, *proc) int) {
 		var args []string
 		var key string
 		if up {
@@ -575,7 +575,7 @@ func testSignal(t *testing.T, e *faultEnv) {
 					s := newFSpace(t, e)
 					args, waitPid := setup(t, c, s, up)
 					p := client(t, c.client, e.srv.ConfigFile, s.local, s.env, args...)
-					p.start(t)
+					p.start()
 					pid := waitPid(t, p)
 					if err := p.cmd.Process.Signal(sc.sig); err != nil {
 						t.Fatal(err)
@@ -610,7 +610,7 @@ func testSignal(t *testing.T, e *faultEnv) {
 			p := client(t, c.client, e.srv.ConfigFile, s.local, s.env, args...)
 			p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = slave, slave, slave
 			p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-			p.start(t)
+			p.start()
 			pid := waitPid(t, p)
 			if _, err := master.Write([]byte{before.Cc[syscall.VINTR]}); err != nil {
 				t.Fatal(err)

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,7 +10,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"regexp"
@@ -192,32 +189,15 @@ func runCase(t *testing.T, c dcase, s side, base, token string) result {
 		args = append(args, v.expand(a))
 	}
 	res := result{argv: append([]string{s.prog}, args...), initial: initial}
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, s.prog, args...)
-	cmd.Args[0] = "scp"
-	cmd.Dir = v.L
-	cmd.Env = clientEnv(base, s.srv.User)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling tty; own process group
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		res.err = fmt.Errorf("timed out after %v (killed)", runTimeout)
-	case errors.As(err, &ee):
-		res.exit = ee.ExitCode()
-		if res.exit < 0 {
-			res.err = fmt.Errorf("client died: %v", ee)
-		}
-	case err != nil:
-		res.err = err
+	p := command(t, s.name, s.prog, v.L, clientEnv(base, s.srv.User), runTimeout, args...)
+	p.cmd.WaitDelay = 10 * time.Second
+	p.start()
+	res.exit, _, res.err = p.end()
+	if res.exit < 0 {
+		res.err = fmt.Errorf("client died: %v", p.cmd.ProcessState)
 	}
-	res.stdout = v.normalise(stdout.String())
-	res.stderr = v.normalise(stderr.String())
+	res.stdout = v.normalise(p.stdout.String())
+	res.stderr = v.normalise(p.stderr.String())
 
 	res.tree = map[string]entry{}
 	for _, sub := range []string{"local", "remote"} {

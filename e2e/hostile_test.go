@@ -44,23 +44,19 @@ func TestHostile(t *testing.T) {
 // args in the space. Our client runs under /usr/bin/time if measure.
 func hClient(t *testing.T, who string, s *badSpace, config string, measure bool, args ...string) *hProc {
 	t.Helper()
-	argv := []string{"-F", config}
-	if who == badOpenSSH {
-		argv = append(argv, "-O")
-	}
-	return hostileCmd(t, who, badProg(t, who), s.work, s.env, nil, measure && who == badOurs, append(argv, args...)...)
+	return hostileCmd(t, who, whoProg(t, who), s.work, s.env, nil, measure && who == whoOurs, clientArgs(who, config, args...)...)
 }
 
 // hSpace is a badSpace whose every mtime lies in the past, with its
 // snapshot.
-func hSpace(t *testing.T, f *badFake, setup func(s *badSpace)) (*badSpace, map[string]hEntry) {
+func hSpace(t *testing.T, f *badFake, setup func(s *badSpace)) (*badSpace, map[string]treeEntry) {
 	t.Helper()
 	s := newBadSpace(t, f.srv.User)
 	if setup != nil {
 		setup(s)
 	}
 	hostileAge(t, s.base)
-	return s, hostileSnap(t, s.base)
+	return s, snapTree(t, s.base)
 }
 
 // Case 1: a control line of 16 MiB without a newline, the connection left
@@ -77,8 +73,8 @@ cat >/dev/null`)
 		took := time.Since(start)
 		f.mustHaveRun(t, sc, "f")
 		r.wantExit(t, 1)
-		wantUnchanged(t, who, before, hostileSnap(t, s.base))
-		if who == badOpenSSH {
+		wantUnchanged(t, who, before, snapTree(t, s.base))
+		if who == whoOpenSSH {
 			return // it splits the line at 2047 bytes (PROTOCOL.md §11.13)
 		}
 		r.wantStderr(t, "protocol error: control record longer than 8192 bytes\n")
@@ -129,7 +125,7 @@ func testHostileRecords(t *testing.T, f *badFake) {
 			sc := f.scenario(t, tt.body)
 			var runs [2]hRun
 			var diffs [2]string
-			for i, who := range badBoth {
+			for i, who := range bothClients {
 				s, before := hSpace(t, f, nil)
 				r := hClient(t, who, s, f.srv.ConfigFile, true, "sshdtest:"+sc+"/a", "dst/").run(t)
 				f.mustHaveRun(t, sc, "f")
@@ -137,10 +133,10 @@ func testHostileRecords(t *testing.T, f *badFake) {
 				if tt.wantErr != "" {
 					r.wantStderr(t, tt.wantErr)
 				}
-				after := hostileSnap(t, s.base)
+				after := snapTree(t, s.base)
 				wantUnchanged(t, who, before, after, "work/dst")
 				diffs[i] = hostileDstSummary(after)
-				if who == badOurs {
+				if who == whoOurs {
 					r.wantClean(t)
 					r.wantRSS(t)
 				}
@@ -162,7 +158,7 @@ func testHostileRecords(t *testing.T, f *badFake) {
 
 // hostileDstSummary describes work/dst's entries, with each mtime as
 // "old" (set by a T record), "now" (written now) or the exact time.
-func hostileDstSummary(m map[string]hEntry) string {
+func hostileDstSummary(m map[string]treeEntry) string {
 	var b strings.Builder
 	for _, p := range sortedKeys(m) {
 		if !strings.HasPrefix(p, "work/dst/") {
@@ -178,7 +174,7 @@ func hostileDstSummary(m map[string]hEntry) string {
 	return b.String()
 }
 
-func sortedKeys(m map[string]hEntry) []string {
+func sortedKeys(m map[string]treeEntry) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -208,8 +204,8 @@ exit 0`)
 		s, before := hSpace(t, f, nil)
 		r := hClient(t, who, s, f.srv.ConfigFile, true, "-r", "sshdtest:"+sc+"/d", "dst").run(t)
 		f.mustHaveRun(t, sc, "f")
-		wantUnchanged(t, who, before, hostileSnap(t, s.base), "work/dst")
-		if who == badOpenSSH {
+		wantUnchanged(t, who, before, snapTree(t, s.base), "work/dst")
+		if who == whoOpenSSH {
 			// OpenSSH recurses once per level on its stack; it may
 			// crash (SIGSEGV) before the path gets too long.
 			if r.signal != 0 {
@@ -252,7 +248,7 @@ case $b in
 esac
 exit 0`)
 	var runs [2]hRun
-	for i, who := range badBoth {
+	for i, who := range bothClients {
 		t.Run(who, func(t *testing.T) {
 			s, before := hSpace(t, f, func(s *badSpace) {
 				if err := os.WriteFile(filepath.Join(s.dst, "x"), []byte("precious\n"), 0o640); err != nil {
@@ -263,8 +259,8 @@ exit 0`)
 			f.mustHaveRun(t, sc, "f")
 			r.wantExit(t, 1)
 			r.wantStderr(t, "dst/x: Not a directory\n")
-			wantUnchanged(t, who, before, hostileSnap(t, s.base))
-			if who == badOurs {
+			wantUnchanged(t, who, before, snapTree(t, s.base))
+			if who == whoOurs {
 				r.wantClean(t)
 				r.wantRSS(t)
 			}
@@ -297,7 +293,7 @@ sleep 3600`
 		pidFile := filepath.Join(f.dir, "pids", sc)
 		pidOf = func(p *hProc) int {
 			t.Helper()
-			deadline := time.Now().Add(hostileTimeout)
+			deadline := time.Now().Add(clientTimeout)
 			for time.Now().Before(deadline) {
 				if b, err := os.ReadFile(pidFile); err == nil {
 					pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
@@ -314,7 +310,7 @@ sleep 3600`
 				case <-time.After(20 * time.Millisecond):
 				}
 			}
-			t.Fatalf("the fake did not stall within %v", hostileTimeout)
+			t.Fatalf("the fake did not stall within %v", clientTimeout)
 			return 0
 		}
 		return sc, pidOf
@@ -327,7 +323,7 @@ sleep 3600`
 			sc, pidOf := newStall(t)
 			s, before := hSpace(t, f, nil)
 			p := hClient(t, who, s, f.srv.ConfigFile, false, append(alive, "sshdtest:"+sc+"/f", "dst/")...)
-			p.start(t)
+			p.start()
 			pidOf(p)
 			// Longer than ServerAliveInterval × (CountMax+1): still going.
 			select {
@@ -348,12 +344,12 @@ sleep 3600`
 				t.Logf("%s: remote processes left after exit %d: %q", who, r.exit, stray)
 				exec.Command("pkill", "-f", sc+"/f").Run()
 			}
-			if who == badOpenSSH {
+			if who == whoOpenSSH {
 				return
 			}
 			r.wantExit(t, 1)
 			r.wantClean(t)
-			wantUnchanged(t, who, before, hostileSnap(t, s.base), "work/dst")
+			wantUnchanged(t, who, before, snapTree(t, s.base), "work/dst")
 			hostileWantPartial(t, s, 1000000)
 		})
 	})
@@ -362,8 +358,8 @@ sleep 3600`
 		t.Parallel()
 		sc, pidOf := newStall(t)
 		s, before := hSpace(t, f, nil)
-		p := hClient(t, badOurs, s, f.srv.ConfigFile, false, append(alive, "sshdtest:"+sc+"/f", "dst/")...)
-		p.start(t)
+		p := hClient(t, whoOurs, s, f.srv.ConfigFile, false, append(alive, "sshdtest:"+sc+"/f", "dst/")...)
+		p.start()
 		pid := pidOf(p)
 		sshd := hostileSSHDAncestor(t, pid)
 		if err := syscall.Kill(sshd, syscall.SIGSTOP); err != nil {
@@ -377,7 +373,7 @@ sleep 3600`
 		r.wantExit(t, 1)
 		r.wantStderr(t, "Timeout, server 127.0.0.1 not responding.")
 		r.wantClean(t)
-		wantUnchanged(t, badOurs, before, hostileSnap(t, s.base), "work/dst")
+		wantUnchanged(t, whoOurs, before, snapTree(t, s.base), "work/dst")
 		hostileWantPartial(t, s, 1000000)
 	})
 }
@@ -528,18 +524,18 @@ func testHostileServerRole(t *testing.T) {
 			t.Parallel()
 			var runs [2]hRun
 			var dsts [2]string
-			for i, who := range badBoth {
+			for i, who := range bothClients {
 				s := newBadSpace(t, hostileUser)
 				if tc.setup != nil {
 					tc.setup(s)
 				}
 				hostileAge(t, s.base)
-				before := hostileSnap(t, s.base)
-				r := hostileCmd(t, who, badProg(t, who), s.work, s.env, bytes.NewReader(tc.in), who == badOurs, tc.args...).run(t)
-				after := hostileSnap(t, s.base)
+				before := snapTree(t, s.base)
+				r := hostileCmd(t, who, whoProg(t, who), s.work, s.env, bytes.NewReader(tc.in), who == whoOurs, tc.args...).run(t)
+				after := snapTree(t, s.base)
 				wantUnchanged(t, who, before, after, "work/dst")
 				dsts[i] = hostileDstSummary(after)
-				if who == badOurs {
+				if who == whoOurs {
 					r.wantRSS(t)
 					if r.stderr != "" {
 						t.Errorf("ours: stderr %.300q, want none (the server role reports to the peer)", r.stderr)

@@ -1,14 +1,14 @@
 package e2e
 
-// Helpers for hostile_test.go: a bounded client runner whose output goes
-// to files (a hostile peer may make a client print hundreds of megabytes)
-// and whose peak RSS is measured with /usr/bin/time, and a snapshot of a
-// whole tree that includes every entry's mtime.
+// Helpers for hostile_test.go: a bounded client run (runkit_test.go) whose
+// output goes to files (a hostile peer may make a client print hundreds of
+// megabytes) and whose peak RSS is measured with /usr/bin/time, and a
+// snapshot of a whole tree that includes every entry's mtime (which
+// badinput_test.go uses too, without the mtimes).
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,7 +16,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -29,9 +28,6 @@ import (
 )
 
 const (
-	// hostileTimeout bounds every run: a run still going then is killed
-	// (its process group) and fails the test.
-	hostileTimeout = 20 * time.Second
 	// hostileMaxRSS bounds our client's peak RSS.
 	hostileMaxRSS = 64 << 20
 	// hostileKeep is how much of stdout and stderr a run keeps in memory.
@@ -99,38 +95,26 @@ func (r hRun) wantRSS(t *testing.T) {
 	}
 }
 
-// hProc is a run in progress.
+// hProc is a run in progress, its output going to files.
 type hProc struct {
-	who      string
-	cmd      *exec.Cmd
-	ctx      context.Context
-	cancel   context.CancelFunc
+	*proc
 	dir      string // holds stdout, stderr, maxrss
 	measured bool
-	done     chan struct{}
-	err      error
 }
 
-// hostileCmd prepares a run of prog (argv[0] "scp") with args in dir. If
-// measure, it runs under /usr/bin/time (when present) for the peak RSS;
-// the process started is then time's, not prog's.
+// hostileCmd prepares a run of prog (argv[0] "scp") with args in dir,
+// bounded by clientTimeout. If measure, it runs under /usr/bin/time (when
+// present) for the peak RSS; the process started is then time's, not
+// prog's.
 func hostileCmd(t *testing.T, who, prog, dir string, env []string, stdin io.Reader, measure bool, args ...string) *hProc {
 	t.Helper()
-	p := &hProc{who: who, dir: t.TempDir(), done: make(chan struct{})}
-	p.ctx, p.cancel = context.WithTimeout(context.Background(), hostileTimeout)
-	t.Cleanup(p.cancel)
-	argv := append([]string{"scp"}, args...)
-	path := prog
+	p := &hProc{proc: command(t, who, prog, dir, env, clientTimeout, args...), dir: t.TempDir()}
 	if _, err := os.Stat("/usr/bin/time"); err == nil && measure {
 		p.measured = true
-		path = "/usr/bin/time"
-		argv = append([]string{"time", "-o", filepath.Join(p.dir, "maxrss"), "-f", "%M", prog}, args...)
+		p.cmd.Path = "/usr/bin/time"
+		p.cmd.Args = append([]string{"time", "-o", filepath.Join(p.dir, "maxrss"), "-f", "%M", prog}, args...)
 	}
-	cmd := exec.CommandContext(p.ctx, path)
-	cmd.Args = argv
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Stdin = stdin
+	p.cmd.Stdin = stdin
 	out, err := os.Create(filepath.Join(p.dir, "stdout"))
 	if err != nil {
 		t.Fatal(err)
@@ -140,30 +124,15 @@ func hostileCmd(t *testing.T, who, prog, dir string, env []string, stdin io.Read
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { out.Close(); errf.Close() })
-	cmd.Stdout, cmd.Stderr = out, errf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no tty; its own process group
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	p.cmd = cmd
+	p.cmd.Stdout, p.cmd.Stderr = out, errf
 	return p
-}
-
-func (p *hProc) start(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("%s: %v", p.who, err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
 }
 
 // wait waits for the end of the run; one that had to be killed fails the
 // test.
 func (p *hProc) wait(t *testing.T) hRun {
 	t.Helper()
-	<-p.done
+	exit, sig, err := p.end()
 	r := hRun{who: p.who, argv: p.cmd.Args, rss: -1}
 	r.stdout, r.stdoutN, _, _, r.ctrl = hostileScan(t, filepath.Join(p.dir, "stdout"), "stdout")
 	var ctrl string
@@ -171,18 +140,10 @@ func (p *hProc) wait(t *testing.T) hRun {
 	if r.ctrl == "" {
 		r.ctrl = ctrl
 	}
-	var ee *exec.ExitError
-	switch {
-	case p.ctx.Err() != nil:
-		t.Fatalf("%s hung: killed after %v\n%s", p.who, hostileTimeout, r)
-	case errors.As(p.err, &ee):
-		r.exit = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			r.signal = ws.Signal()
-		}
-	case p.err != nil:
-		t.Fatalf("%s: %v\n%s", p.who, p.err, r)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", p.who, err, r)
 	}
+	r.exit, r.signal = exit, sig
 	if p.measured {
 		b, err := os.ReadFile(filepath.Join(p.dir, "maxrss"))
 		if err != nil {
@@ -207,7 +168,7 @@ func (p *hProc) wait(t *testing.T) hRun {
 
 func (p *hProc) run(t *testing.T) hRun {
 	t.Helper()
-	p.start(t)
+	p.start()
 	return p.wait(t)
 }
 
@@ -230,9 +191,7 @@ func hostileScan(t *testing.T, path, label string) (head string, n, lines int64,
 				keep.Write(line[:min(len(line), hostileKeep-keep.Len())])
 			}
 			if ctrl == "" {
-				if i := bytes.IndexFunc(line, func(c rune) bool {
-					return c < ' ' && c != '\n' && c != '\t' && c != '\r' || c == 0x7f
-				}); i >= 0 {
+				if i := bytes.IndexFunc(line, rawControl); i >= 0 {
 					ctrl = fmt.Sprintf("raw control byte %#x in %s at offset %d: %.200q", line[i], label, n+int64(i), line)
 				}
 			}
@@ -256,18 +215,18 @@ func hostileScan(t *testing.T, path, label string) (head string, n, lines int64,
 	return keep.String(), n, lines, strings.TrimRight(string(last), "\n"), ctrl
 }
 
-// hEntry is one path of a snapshot.
-type hEntry struct {
+// treeEntry is one path of a snapshot.
+type treeEntry struct {
 	desc  string // kind, permissions, size, content hash, symlink target
 	mtime time.Time
 }
 
-// hostileSnap records every entry under root, mtimes included. It walks
+// snapTree records every entry under root, mtimes included. It walks
 // with directory descriptors (openat, fstatat), so a tree deeper than
 // PATH_MAX allows in one absolute path is recorded too.
-func hostileSnap(t *testing.T, root string) map[string]hEntry {
+func snapTree(t *testing.T, root string) map[string]treeEntry {
 	t.Helper()
-	m := map[string]hEntry{}
+	m := map[string]treeEntry{}
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		t.Fatalf("snapshot %s: %v", root, err)
@@ -276,16 +235,16 @@ func hostileSnap(t *testing.T, root string) map[string]hEntry {
 	if err := unix.Fstat(fd, &st); err != nil {
 		t.Fatalf("snapshot %s: %v", root, err)
 	}
-	m["."] = hEntry{desc: fmt.Sprintf("dir %04o", st.Mode&07777), mtime: time.Unix(st.Mtim.Unix())}
-	if err := hostileSnapDir(fd, "", m); err != nil {
+	m["."] = treeEntry{desc: fmt.Sprintf("dir %04o", st.Mode&07777), mtime: time.Unix(st.Mtim.Unix())}
+	if err := snapTreeDir(fd, "", m); err != nil {
 		t.Fatalf("snapshot %s: %v", root, err)
 	}
 	return m
 }
 
-// hostileSnapDir records the entries of the directory open as fd (which it
+// snapTreeDir records the entries of the directory open as fd (which it
 // closes), rel being its path relative to the root.
-func hostileSnapDir(fd int, rel string, m map[string]hEntry) error {
+func snapTreeDir(fd int, rel string, m map[string]treeEntry) error {
 	d := os.NewFile(uintptr(fd), rel)
 	defer d.Close()
 	names, err := d.Readdirnames(-1)
@@ -299,7 +258,7 @@ func hostileSnapDir(fd int, rel string, m map[string]hEntry) error {
 		if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		e := hEntry{mtime: time.Unix(st.Mtim.Unix())}
+		e := treeEntry{mtime: time.Unix(st.Mtim.Unix())}
 		perm := st.Mode & 07777
 		switch st.Mode & unix.S_IFMT {
 		case unix.S_IFREG:
@@ -321,7 +280,7 @@ func hostileSnapDir(fd int, rel string, m map[string]hEntry) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
-			if err := hostileSnapDir(sub, p, m); err != nil {
+			if err := snapTreeDir(sub, p, m); err != nil {
 				return err
 			}
 		case unix.S_IFLNK:
@@ -336,10 +295,10 @@ func hostileSnapDir(fd int, rel string, m map[string]hEntry) error {
 	return nil
 }
 
-// hostileChanges lists how after differs from before, leaving out what
+// treeChanges lists how after differs from before, leaving out what
 // lies strictly inside one of the allowed directories (relative paths)
 // and the mtime of those directories themselves.
-func hostileChanges(before, after map[string]hEntry, allowed ...string) []string {
+func treeChanges(before, after map[string]treeEntry, allowed ...string) []string {
 	inside := func(p string) bool {
 		return slices.ContainsFunc(allowed, func(a string) bool { return strings.HasPrefix(p, a+"/") })
 	}
@@ -368,9 +327,9 @@ func hostileChanges(before, after map[string]hEntry, allowed ...string) []string
 }
 
 // wantUnchanged fails the test if anything outside allowed changed.
-func wantUnchanged(t *testing.T, who string, before, after map[string]hEntry, allowed ...string) {
+func wantUnchanged(t *testing.T, who string, before, after map[string]treeEntry, allowed ...string) {
 	t.Helper()
-	if d := hostileChanges(before, after, allowed...); len(d) > 0 {
+	if d := treeChanges(before, after, allowed...); len(d) > 0 {
 		if len(d) > 20 {
 			d = append(d[:20], fmt.Sprintf("… %d more", len(d)-20))
 		}

@@ -1,16 +1,12 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/goscp/goscp/internal/sshdtest"
 )
@@ -58,7 +54,7 @@ func TestIPv6Literal(t *testing.T) {
 				if prog == opensshSCP {
 					args = append([]string{"-O"}, args...)
 				}
-				code, stderr := runWithTimeout(t, prog, args)
+				code, _, stderr := runClient(t, prog, args)
 				stderr = strings.ReplaceAll(stderr, dir, "{D}")
 				written, _ := os.ReadDir(dir)
 				var names []string
@@ -76,27 +72,4 @@ func TestIPv6Literal(t *testing.T) {
 			}
 		})
 	}
-}
-
-// runWithTimeout runs prog with no terminal and returns its exit status and
-// stderr; a run that hangs fails the test.
-func runWithTimeout(t *testing.T, prog string, args []string) (int, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog, args...)
-	cmd.Env = clientEnv(t.TempDir(), os.Getenv("USER"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("%s %q did not finish", prog, args)
-	}
-	if exit, ok := err.(*exec.ExitError); ok {
-		return exit.ExitCode(), stderr.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, stderr.String()
 }

@@ -1,15 +1,11 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh/agent"
 
@@ -54,7 +50,7 @@ func TestRemoteDirect(t *testing.T) {
 				if prog == opensshSCP {
 					args = append([]string{"-O"}, args...)
 				}
-				code, stdout, stderr := runAgentClient(t, prog, args, sock)
+				code, stdout, stderr := runClient(t, prog, args, "SSH_AUTH_SOCK="+sock)
 				if code != c.exit {
 					t.Errorf("%s: exit %d, want %d (stderr %q)", prog, code, c.exit, stderr)
 				}
@@ -73,7 +69,7 @@ func TestRemoteDirect(t *testing.T) {
 		})
 	}
 	t.Run("sanitised-output", func(t *testing.T) {
-		_, stdout, _ := runAgentClient(t, bin, []string{"-F", srv.ConfigFile, "-R", "sshdtest:/a", "thost:/b"}, sock)
+		_, stdout, _ := runClient(t, bin, []string{"-F", srv.ConfigFile, "-R", "sshdtest:/a", "thost:/b"}, "SSH_AUTH_SOCK="+sock)
 		if stdout != `remote says \033[31mhi`+"\n" {
 			t.Errorf("stdout %q: the remote's output must reach us with escapes made visible", stdout)
 		}
@@ -103,26 +99,4 @@ func serveAgent(t *testing.T) string {
 		}
 	}()
 	return sock
-}
-
-// runAgentClient runs a client with the agent socket and no terminal.
-func runAgentClient(t *testing.T, prog string, args []string, sock string) (code int, stdout, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog, args...)
-	cmd.Env = append(clientEnv(t.TempDir(), os.Getenv("USER")), "SSH_AUTH_SOCK="+sock)
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("%s %q did not finish", prog, args)
-	}
-	if exit, ok := err.(*exec.ExitError); ok {
-		return exit.ExitCode(), out.String(), errs.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, out.String(), errs.String()
 }

@@ -64,7 +64,7 @@ func scaleRun(t *testing.T, srv *sshdtest.Server, label, dir string, args ...str
 		args = append([]string{"-o", timeOut, "-f", "%M", prog}, args...)
 		prog = "/usr/bin/time"
 	}
-	p := command(t, fOurs, prog, dir, clientEnv(t.TempDir(), srv.User), scaleTimeout, args...)
+	p := command(t, whoOurs, prog, dir, clientEnv(t.TempDir(), srv.User), scaleTimeout, args...)
 	start := time.Now()
 	r := p.run(t)
 	r.wantExit(t, 0)

@@ -45,7 +45,7 @@ func TestProgramTransport(t *testing.T) {
 				if prog == opensshSCP {
 					args = append([]string{"-O"}, args...)
 				}
-				code, stderr := runWithTimeout(t, prog, args)
+				code, _, stderr := runClient(t, prog, args)
 				stderr = strings.ReplaceAll(stderr, local, "{L}")
 				var files []string
 				entries, _ := os.ReadDir(local)

@@ -4,6 +4,7 @@ package progress
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sys/unix"
+	"github.com/goscp/goscp/internal/ptytest"
 )
 
 // helperEnv makes the test binary a helper process instead of running tests; its value picks the helper.
@@ -189,47 +190,20 @@ func runOnPTY(t *testing.T, mode string, cols uint16) string {
 	return startOnPTY(t, mode, cols, false).wait()
 }
 
-// openPTY opens a pseudo-terminal pair by hand: /dev/ptmx, unlock, then the numbered slave.
+// openPTY opens a pseudo-terminal pair (see ptytest.Open) of the given width.
 func openPTY(t *testing.T, cols uint16) (master, slave *os.File) {
 	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
+	master, slave, err := ptytest.Open()
+	if errors.Is(err, ptytest.ErrUnavailable) {
+		t.Skip(err)
 	}
-	var n uint32
-	err = control(master, func(fd int) error {
-		if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-			return err
-		}
-		if err := unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: cols}); err != nil {
-			return err
-		}
-		n, err = unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-		return err
-	})
-	if err != nil {
-		master.Close()
-		t.Fatal(err)
+	if err == nil {
+		err = ptytest.SetSize(master, 24, cols)
 	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
 	if err != nil {
-		master.Close()
 		t.Fatal(err)
 	}
 	return master, slave
-}
-
-// control runs f on f's descriptor without taking it out of the runtime poller, as Fd would.
-func control(file *os.File, f func(fd int) error) error {
-	raw, err := file.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var ferr error
-	if err := raw.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
-		return err
-	}
-	return ferr
 }
 
 // rateRE matches any rate field: "%3d.%1d", a unit of at least K, "B/s".
@@ -300,10 +274,7 @@ func TestTerminalShowsEachFile(t *testing.T) {
 func TestTerminalResize(t *testing.T) {
 	s := startOnPTY(t, "resize", 80, true)
 	s.waitFor("the first line", func(out string) bool { return strings.Contains(out, "ETA") })
-	err := control(s.master, func(fd int) error {
-		return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 100})
-	})
-	if err != nil {
+	if err := ptytest.SetSize(s.master, 24, 100); err != nil {
 		t.Fatal(err)
 	}
 	s.waitFor("a redraw at 100 columns", func(out string) bool {
