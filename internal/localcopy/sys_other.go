@@ -9,19 +9,6 @@ import (
 	"time"
 )
 
-type kind uint8
-
-const (
-	kindRegular kind = iota
-	kindDir
-	kindSymlink
-	kindFIFO
-	kindChar
-	kindBlock
-	kindSocket
-	kindOther
-)
-
 // fileInfo is what cp looks at in a struct stat, here from os.FileInfo.
 type fileInfo struct {
 	kind         kind

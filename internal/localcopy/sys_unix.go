@@ -11,19 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-type kind uint8
-
-const (
-	kindRegular kind = iota
-	kindDir
-	kindSymlink
-	kindFIFO
-	kindChar
-	kindBlock
-	kindSocket
-	kindOther
-)
-
 // fileInfo is what cp looks at in a struct stat.
 type fileInfo struct {
 	kind         kind
