@@ -1,7 +1,6 @@
 GO       ?= go
 BIN      ?= bin/scp
 PREFIX   ?= /usr/local
-FUZZTIME ?= 5s
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
 
 .PHONY: build test test-scale fuzz bench demo install man cross lint clean
@@ -19,14 +18,10 @@ test:
 test-scale:
 	$(GO) test -tags scale -count=1 -timeout 40m -run '^TestScale$$' -v ./e2e
 
-# Each fuzz target runs for FUZZTIME on top of its committed seed corpus.
+# Each fuzz target for an execution budget on top of its committed seed
+# corpus (FUZZTIME, FUZZTIME_SINK; see scripts/fuzz.sh).
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "fuzz $$pkg $$target"; \
-			$(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) $$pkg; \
-		done; \
-	done
+	GO=$(GO) scripts/fuzz.sh
 
 bench: build
 	SCP=$(BIN) scripts/bench.sh

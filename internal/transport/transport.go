@@ -199,29 +199,6 @@ func checkSupported(cfg *sshconfig.Config) error {
 	return nil
 }
 
-func authOptions(cfg *sshconfig.Config, opts Options) auth.Options {
-	prompter := opts.Prompter
-	if cfg.BatchMode {
-		prompter = nil
-	}
-	return auth.Options{
-		User:                  cfg.User,
-		HostName:              cfg.HostName,
-		Port:                  cfg.Port,
-		IdentityFiles:         cfg.IdentityFiles,
-		DefaultIdentities:     cfg.DefaultIdentities,
-		IdentitiesOnly:        cfg.IdentitiesOnly,
-		IdentityAgent:         cfg.IdentityAgent,
-		BatchMode:             cfg.BatchMode,
-		StrictHostKeyChecking: cfg.StrictHostKeyChecking,
-		UserKnownHostsFiles:   cfg.UserKnownHostsFiles,
-		GlobalKnownHostsFiles: cfg.GlobalKnownHostsFiles,
-		Stderr:                opts.Stderr,
-		Quiet:                 quiet(cfg),
-		Prompter:              prompter,
-	}
-}
-
 // dialContext is the TCP dialer; tests replace it to count attempts.
 var dialContext = func(ctx context.Context, d *net.Dialer, network, addr string) (net.Conn, error) {
 	return d.DialContext(ctx, network, addr)
