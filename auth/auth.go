@@ -37,6 +37,9 @@ type Options struct {
 	// prompts are still shown.
 	Quiet    bool
 	Prompter Prompter // nil = no terminal available (treat like BatchMode for prompts)
+	// Debug, if not nil, receives ssh's debug log at a level from 1 to 3
+	// (debug1 to debug3); it drops what the user's LogLevel does not ask for.
+	Debug func(level int, msg string)
 }
 
 // Auth holds what a login to one host needs: the keys, the agent connection

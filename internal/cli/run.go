@@ -405,7 +405,7 @@ func (r *run) dial(host, user string, port int) (*transport.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	topts := transport.Options{Stderr: r.stderr, Prompter: r.prompter(), Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile}
+	topts := transport.Options{Stderr: r.stderr, Prompter: r.prompter(), Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile, Debug: r.printSSH}
 	return transport.Dial(r.ctx, cfg, topts)
 }
 

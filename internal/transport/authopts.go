@@ -27,5 +27,6 @@ func authOptions(cfg *sshconfig.Config, opts Options) auth.Options {
 		Stderr:                opts.Stderr,
 		Quiet:                 quiet(cfg),
 		Prompter:              prompter,
+		Debug:                 debugLog(cfg, opts),
 	}
 }

@@ -141,7 +141,7 @@ func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, jump str
 	}
 	hopOpts := opts
 	hopOpts.Cipher = "" // ssh does not pass -c to the jump ssh
-	opts.debug(fmt.Sprintf("Setting implicit ProxyCommand from ProxyJump: %s", last))
+	debugLog(cfg, opts)(1, fmt.Sprintf("Setting implicit ProxyCommand from ProxyJump: %s", last))
 	hop, err := dial(ctx, hopCfg, hopOpts, depth+1)
 	if err != nil {
 		return nil, nil, err

@@ -46,13 +46,9 @@ type Options struct {
 	// ConfigFile is -F, used again to evaluate each ProxyJump hop as ssh
 	// passes it to the ssh it runs for the jump.
 	ConfigFile string
-	Debug      func(msg string)
-}
-
-func (o Options) debug(msg string) {
-	if o.Debug != nil {
-		o.Debug(msg)
-	}
+	// Debug, if not nil, prints one line of ssh's debug log ("debug1: ...",
+	// no line end); LogLevel decides which lines come.
+	Debug func(line string)
 }
 
 // Client is an authenticated connection to one host.
@@ -233,7 +229,7 @@ func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn
 				return nil, &Error{Msg: dialMessage(cfg, ctx.Err()), Err: ctx.Err()}
 			case <-t.C:
 			}
-			opts.debug("Trying again...")
+			debugLog(cfg, opts)(1, "Trying again...")
 		}
 		d := net.Dialer{Timeout: cfg.ConnectTimeout}
 		var conn net.Conn
@@ -241,7 +237,7 @@ func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn
 		if err == nil {
 			return conn, nil
 		}
-		opts.debug(fmt.Sprintf("connect to address %s port %d: %s", cfg.HostName, cfg.Port, connectReason(err)))
+		debugLog(cfg, opts)(1, fmt.Sprintf("connect to address %s port %d: %s", cfg.HostName, cfg.Port, connectReason(err)))
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) || ctx.Err() != nil {
 			break
