@@ -1,11 +1,14 @@
 package auth
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -243,7 +246,198 @@ func TestPermissionDeniedOtherErrors(t *testing.T) {
 			t.Errorf("PermissionDenied(%v) = %q, true", err, msg)
 		}
 	}
-	if _, err := New(Options{StrictHostKeyChecking: "yes"}); err == nil {
-		t.Error("New accepted StrictHostKeyChecking=yes, which callers must spell true")
+}
+
+// recordingServer is a goServer that refuses everything and records the
+// methods tried, in order, as the server sees them.
+func recordingServer(t *testing.T) (goServer, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var tried []string
+	record := func(method string) {
+		mu.Lock()
+		defer mu.Unlock()
+		tried = append(tried, method)
+	}
+	cfg := &ssh.ServerConfig{
+		PasswordCallback: func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) {
+			record("password")
+			return nil, errors.New("no")
+		},
+		PublicKeyCallback: func(ssh.ConnMetadata, ssh.PublicKey) (*ssh.Permissions, error) {
+			record("publickey")
+			return nil, errors.New("no")
+		},
+		KeyboardInteractiveCallback: func(_ ssh.ConnMetadata, challenge ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+			record("keyboard-interactive")
+			if _, err := challenge("", "", []string{"Code: "}, []bool{false}); err != nil {
+				return nil, err
+			}
+			return nil, errors.New("no")
+		},
+	}
+	return startGoServer(t, cfg), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(tried)
+	}
+}
+
+func TestLoginMethodSettings(t *testing.T) {
+	key := writeKey(t, t.TempDir(), "id", newKey(t, "ed25519"), openSSHFormat, "")
+	kbd, pw := "keyboard-interactive", "password"
+	tests := []struct {
+		desc string
+		opts Options
+		want []string // methods the server sees, in order
+	}{
+		{"ssh's default order", Options{}, []string{"publickey", kbd, kbd, kbd, pw, pw, pw}},
+		{"preferred order, unknown name skipped", Options{PreferredAuthentications: "password,bogus,publickey"}, []string{pw, pw, pw, "publickey"}},
+		{"preferred subset", Options{PreferredAuthentications: "keyboard-interactive"}, []string{kbd, kbd, kbd}},
+		{"none in common", Options{PreferredAuthentications: "hostbased,gssapi-with-mic"}, nil},
+		{"publickey off", Options{PubkeyAuthentication: "false"}, []string{kbd, kbd, kbd, pw, pw, pw}},
+		{"publickey host-bound is on", Options{PubkeyAuthentication: "host-bound"}, []string{"publickey", kbd, kbd, kbd, pw, pw, pw}},
+		{"password off", Options{PasswordAuthentication: "no"}, []string{"publickey", kbd, kbd, kbd}},
+		{"keyboard-interactive off", Options{KbdInteractiveAuthentication: "no"}, []string{"publickey", pw, pw, pw}},
+		{"one prompt", Options{NumberOfPasswordPrompts: "1"}, []string{"publickey", kbd, pw}},
+		{"no prompts", Options{NumberOfPasswordPrompts: "0"}, []string{"publickey"}},
+		{"batch mode", Options{BatchMode: true}, []string{"publickey"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			s, tried := recordingServer(t)
+			p := &fakePrompter{answers: slices.Repeat([]string{"x"}, 10)}
+			tt.opts.IdentityFiles = []string{key}
+			tt.opts.Prompter = p
+			a := s.newTestAuth(t, tt.opts)
+			if _, ok := a.PermissionDenied(s.login(a)); !ok {
+				t.Fatal("login did not end in permission denied")
+			}
+			if got := tried(); !slices.Equal(got, tt.want) {
+				t.Errorf("server saw %q, want %q", got, tt.want)
+			}
+			asked := 0
+			for _, m := range tt.want {
+				if m != "publickey" {
+					asked++
+				}
+			}
+			if len(p.prompts()) != asked {
+				t.Errorf("asked %q, want %d questions", p.prompts(), asked)
+			}
+		})
+	}
+}
+
+func TestNewRefusesBadSettings(t *testing.T) {
+	for _, opts := range []Options{
+		{StrictHostKeyChecking: "yes"}, // callers must spell it as ssh -G: true
+		{PubkeyAuthentication: "yes"},
+		{PasswordAuthentication: "true"},
+		{KbdInteractiveAuthentication: "maybe"},
+		{NumberOfPasswordPrompts: "-1"},
+		{NumberOfPasswordPrompts: "three"},
+	} {
+		opts.IdentityAgent = "none"
+		if _, err := New(opts); err == nil {
+			t.Errorf("New accepted %+v", opts)
+		}
+	}
+}
+
+func TestLoginPartialSuccess(t *testing.T) {
+	dir := t.TempDir()
+	k1, k2 := newKey(t, "ed25519"), newKey(t, "ed25519")
+	only := func(k ssh.PublicKey, next *ssh.PartialSuccessError) func(ssh.ConnMetadata, ssh.PublicKey) (*ssh.Permissions, error) {
+		return func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+			switch {
+			case !sameKey(key, k):
+				return nil, errors.New("other key")
+			case next != nil:
+				return nil, next
+			}
+			return nil, nil
+		}
+	}
+	// "publickey,publickey" with the same key: ssh offers its keys anew
+	// after a partial success, starting where it was in its queue.
+	pub1 := publicKey(t, k1)
+	s := startGoServer(t, &ssh.ServerConfig{PublicKeyCallback: only(pub1, &ssh.PartialSuccessError{
+		Next: ssh.ServerAuthCallbacks{PublicKeyCallback: only(pub1, nil)},
+	})})
+	id1 := writeKey(t, dir, "id1", k1, openSSHFormat, "")
+	id2 := writeKey(t, dir, "id2", k2, openSSHFormat, "")
+	out := &syncBuffer{}
+	a := s.newTestAuth(t, Options{IdentityFiles: []string{id1, id2}, Debug: debugTo(out, 1)})
+	if err := s.login(a); err != nil {
+		t.Fatalf("login: %v\n%s", err, out)
+	}
+	desc := func(path string, k crypto.Signer) string {
+		return path + " ED25519 " + ssh.FingerprintSHA256(publicKey(t, k)) + " explicit"
+	}
+	var want []string
+	for _, line := range []string{
+		"Will attempt key: " + desc(id1, k1),
+		"Will attempt key: " + desc(id2, k2),
+		"Authentications that can continue: publickey",
+		"Next authentication method: publickey",
+		"Offering public key: " + desc(id1, k1),
+		"Server accepts key: " + desc(id1, k1),
+		"Authenticated using \"publickey\" with partial success.",
+		"Authentications that can continue: publickey",
+		"Offering public key: " + desc(id2, k2),
+		"Authentications that can continue: publickey",
+		"Offering public key: " + desc(id1, k1),
+		"Server accepts key: " + desc(id1, k1),
+	} {
+		if !strings.HasPrefix(line, "Authenticated using") {
+			line = "debug1: " + line
+		}
+		want = append(want, line)
+	}
+	if got := strings.Split(strings.TrimSuffix(strings.ReplaceAll(out.String(), "\r", ""), "\n"), "\n"); !slices.Equal(got[3:], want) {
+		t.Errorf("log after the host key:\n%s\nwant:\n%s", strings.Join(got[3:], "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestAuthenticatedLine(t *testing.T) {
+	withPassword := startGoServer(t, passwordServer("right"))
+	open := startGoServer(t, &ssh.ServerConfig{NoClientAuth: true})
+	tests := []struct {
+		desc    string
+		s       goServer
+		proxied bool
+		want    string
+	}{
+		{"direct", withPassword, false, "Authenticated to 127.0.0.1 ([127.0.0.1]:%d) using \"password\"."},
+		{"through a proxy", withPassword, true, "Authenticated to 127.0.0.1 (via proxy) using \"password\"."},
+		{"nothing asked", open, false, "Authenticated to 127.0.0.1 ([127.0.0.1]:%d) using \"none\"."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			out := &syncBuffer{}
+			a := tt.s.newTestAuth(t, Options{Proxied: tt.proxied, Prompter: &fakePrompter{answers: []string{"right"}},
+				PreferredAuthentications: "password", Debug: debugTo(out, 0)})
+			conn, err := net.Dial("tcp", tt.s.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _, _, err := ssh.NewClientConn(conn, tt.s.addr, a.ClientConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			a.Authenticated(c)
+			want := tt.want
+			if strings.Contains(want, "%d") {
+				want = fmt.Sprintf(want, c.RemoteAddr().(*net.TCPAddr).Port)
+			}
+			if got := out.String(); got != want+"\r\n" {
+				t.Errorf("got %q, want %q", got, want)
+			}
+			if len(a.logins) != 0 {
+				t.Errorf("%d logins still kept", len(a.logins))
+			}
+		})
 	}
 }

@@ -1,12 +1,8 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -60,251 +56,265 @@ func (a *Auth) knownHostsFiles() []string {
 // checkHostKey is the ssh.HostKeyCallback. It follows ssh's decisions and
 // prints its words; a refusal is *HostKeyError, ssh's last line.
 func (a *Auth) checkHostKey(_ string, remote net.Addr, key ssh.PublicKey) error {
-	db := loadKnownHosts(a.knownHostsFiles())
-	if cert, ok := key.(*ssh.Certificate); ok {
-		if db.revoked(a.name, cert) {
-			return a.revokedKey(cert)
+	a.logServerKey(key)
+	c := &hostCheck{Auth: a, db: loadKnownHosts(a.knownHostsFiles()), remote: remote, checkIP: a.opts.CheckHostIP}
+	if !c.check(key, a.opts.Port, readWrite) {
+		return &HostKeyError{}
+	}
+	return nil
+}
+
+// access says what a host-key check may do besides deciding.
+type access int
+
+const (
+	readWrite access = iota // record new keys and warn
+	readOnly                // warn, but record nothing
+	readQuiet               // the look-up without the port: neither
+)
+
+// invalidHostChars are the characters ssh never writes into a known_hosts
+// host field: a host name holding one is checked but not recorded.
+const invalidHostChars = `@?*#[]|'"\`
+
+// hostCheck is one run of the host-key callback, ssh's check_host_key. It
+// runs again for the name without the port, and for a certificate without
+// a known CA, again with its plain key.
+type hostCheck struct {
+	*Auth
+	db     knownHosts
+	remote net.Addr
+	// checkIP is CheckHostIP; as in ssh, it is off for good once a look-up
+	// finds the peer local, reached through a proxy, or named by its address.
+	checkIP bool
+}
+
+// check decides on key for the host at port, as the mode allows.
+func (c *hostCheck) check(key ssh.PublicKey, port int, mode access) bool {
+	if mode == readWrite && (strings.ContainsAny(c.host, invalidHostChars) || len(c.opts.UserKnownHostsFiles) == 0) {
+		mode = readOnly
+	}
+	host, ip := c.knownName(port), c.ipName(c.remote, port)
+	if c.checkIP && (c.loopback(c.remote) || c.host == ip || c.peerIP(c.remote) == nil) {
+		c.checkIP = false
+	}
+	byIP := c.checkIP && !isCertificate(key)
+	for {
+		status, ok := c.judge(key, host, ip, port, mode, byIP)
+		cert, isCert := key.(*ssh.Certificate)
+		if ok || !isCert || status == hostRevoked {
+			return ok
 		}
-		if db.isAuthority(a.name, cert.SignatureKey) {
-			problem := certProblem(cert, a.host, time.Now())
-			if problem == "" {
-				return nil
-			}
-			a.ui.log(problem)
-		}
-		// Like ssh, a certificate without a usable CA is judged by its plain key.
+		c.debug(1, "No matching CA found. Retry with plain key")
 		key = cert.Key
 	}
-	if db.revoked(a.name, key) {
-		return a.revokedKey(key)
-	}
-	status, offending := db.status(a.name, key)
-	if status == hostNew && a.opts.Port != 22 {
-		// ssh also accepts the key when it is recorded for the host without a port.
-		if s, _ := db.status(a.host, key); s == hostOK {
-			return nil
-		}
+}
+
+// judge is one pass over the known_hosts lines for host and, when byIP,
+// for ip. It returns the host's status and whether the key is accepted.
+func (c *hostCheck) judge(key ssh.PublicKey, host, ip string, port int, mode access, byIP bool) (hostStatus, bool) {
+	cert, wantCert := key.(*ssh.Certificate)
+	status, found := c.db.check(host, key)
+	ipStatus, ipFound := status, knownHost{}
+	differ := false
+	if byIP && !wantCert {
+		ipStatus, ipFound = c.db.check(ip, key)
+		differ = status == hostChanged && (ipStatus != hostChanged || !sameKey(ipFound.key, found.key))
 	}
 	switch status {
 	case hostOK:
-		return nil
+		c.logKnown(key, host, found)
+		if wantCert {
+			if problem := certProblem(cert, c.aliasOrHost(), time.Now()); problem != "" {
+				c.ui.log(problem)
+				return status, false
+			}
+		}
+		if c.checkIP && ipStatus == hostNew {
+			c.learnIP(key, ip, mode != readWrite || wantCert)
+		}
+	case hostNew:
+		if c.opts.HostKeyAlias == "" && port != 22 && port != 0 {
+			c.debug(1, "checking without port identifier")
+			if c.check(key, 0, readQuiet) {
+				c.debug(1, "found matching key w/out port")
+				break
+			}
+		}
+		if mode != readWrite || wantCert || !c.acceptNew(key, host, ip) {
+			return status, false
+		}
+		c.learn(key, host, ip, c.checkIP && ipStatus == hostNew)
+	case hostRevoked:
+		c.revokedKey(key, host)
+		return status, false
 	case hostChanged:
-		return a.changedKey(key, offending)
+		if mode == readQuiet {
+			return status, false
+		}
+		if c.checkIP && differ {
+			c.dnsSpoofing(key, host, ip, ipStatus, ipFound)
+		}
+		if !c.changedKey(key, host, found) {
+			return status, false
+		}
 	}
-	return a.newKey(remote, db, key)
+	if c.checkIP && status != hostChanged && ipStatus == hostChanged {
+		return status, c.ipDiffers(key, host, ip, status, found, ipFound)
+	}
+	return status, true
 }
 
-// certProblem says why ssh would refuse a host certificate from a known CA,
-// in its words, or "" if it is good.
-func certProblem(cert *ssh.Certificate, host string, now time.Time) string {
-	t := uint64(max(now.Unix(), 0))
-	switch {
-	case cert.CertType != ssh.HostCert:
-		return "Certificate invalid: not a host certificate"
-	case t < cert.ValidAfter:
-		return "Certificate invalid: not yet valid"
-	case t >= cert.ValidBefore:
-		return "Certificate invalid: expired"
-	case len(cert.ValidPrincipals) > 0 && !slices.Contains(cert.ValidPrincipals, host):
-		// An empty list is valid for any host, as in ssh.
-		return "Certificate invalid: name is not a listed principal"
-	case verifyCertSignature(cert) != nil:
-		return "Certificate invalid: signature does not verify"
+// acceptNew decides on a key no line records, as StrictHostKeyChecking says.
+func (c *hostCheck) acceptNew(key ssh.PublicKey, host, ip string) bool {
+	switch c.opts.StrictHostKeyChecking {
+	case "true":
+		c.ui.log(fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.", keyTypeLabel(key), host))
+		return false
+	case "ask":
+		return c.confirmNew(key, host, ip)
 	}
-	return ""
-}
-
-// verifyCertSignature checks the CA's signature, which covers the whole
-// certificate blob up to the signature field. ssh.CertChecker cannot be used:
-// it refuses certificates without principals, which ssh accepts for hosts.
-func verifyCertSignature(cert *ssh.Certificate) error {
-	if cert.Signature == nil {
-		return errors.New("auth: certificate is not signed")
-	}
-	unsigned := *cert
-	unsigned.Signature = nil
-	blob := unsigned.Marshal()
-	return cert.SignatureKey.Verify(blob[:len(blob)-4], cert.Signature) // drop the empty signature's length
-}
-
-func (a *Auth) newKey(remote net.Addr, db knownHosts, key ssh.PublicKey) error {
-	switch {
-	case len(a.opts.UserKnownHostsFiles) == 0:
-		// Nowhere to record the key: ssh refuses without asking.
-		return &HostKeyError{}
-	case a.opts.StrictHostKeyChecking == "true":
-		a.ui.log(fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.", keyTypeLabel(key), a.name))
-		return &HostKeyError{}
-	case a.opts.StrictHostKeyChecking == "ask" && !a.confirmHostKey(remote, db, key):
-		return &HostKeyError{}
-	}
-	a.learnHostKey(key)
-	return nil
+	return true
 }
 
 // maxOtherNames is how many other known_hosts lines ssh lists for a new key.
 const maxOtherNames = 8
 
-// confirmHostKey asks ssh's question about a new host key; "yes" or the
-// fingerprint accept it, "no", an empty answer or no terminal refuse it.
-func (a *Auth) confirmHostKey(remote net.Addr, db knownHosts, key ssh.PublicKey) bool {
-	fp := ssh.FingerprintSHA256(key)
+// confirmNew asks ssh's question about a new host key.
+func (c *hostCheck) confirmNew(key ssh.PublicKey, host, ip string) bool {
+	fp := fingerprint(key)
 	var b strings.Builder
-	fmt.Fprintf(&b, "The authenticity of host '%s (%s)' can't be established.\n", a.name, a.hostIP(remote))
+	fmt.Fprintf(&b, "The authenticity of host '%s (%s)' can't be established.\n", host, ip)
 	fmt.Fprintf(&b, "%s key fingerprint is %s.\n", keyTypeLabel(key), fp)
-	b.WriteString(otherNamesMessage(db.otherNames(key)))
+	b.WriteString(otherNamesMessage(c.db.otherNames(host, key)))
 	b.WriteString("Are you sure you want to continue connecting (yes/no/[fingerprint])? ")
-	prompt := b.String()
+	return c.confirm(b.String(), fp)
+}
+
+// confirm asks a yes/no question; "yes" (or the fingerprint, if fp is
+// set) accepts, "no", an empty answer or no terminal refuse.
+func (a *Auth) confirm(prompt, fp string) bool {
+	again := "Please type 'yes' or 'no': "
+	if fp != "" {
+		again = "Please type 'yes', 'no' or the fingerprint: "
+	}
 	for {
 		answer, err := a.ui.prompt(prompt, true)
-		switch {
-		case err != nil || answer == "" || strings.EqualFold(answer, "no"):
+		if err != nil {
 			return false
-		case strings.EqualFold(answer, "yes") || answer == fp:
+		}
+		// ssh reads the first word.
+		word := ""
+		if f := strings.Fields(answer); len(f) > 0 {
+			word = f[0]
+		}
+		switch {
+		case word == "" || strings.EqualFold(word, "no"):
+			return false
+		case strings.EqualFold(word, "yes") || fp != "" && word == fp:
 			return true
 		}
-		prompt = "Please type 'yes', 'no' or the fingerprint: "
+		prompt = again
 	}
 }
 
-// hostIP is the address in ssh's "host (address)"; a connection through a
-// proxy or jump host has none worth showing.
-func (a *Auth) hostIP(remote net.Addr) string {
-	tcp, ok := remote.(*net.TCPAddr)
-	if !ok || tcp.IP == nil || tcp.IP.IsUnspecified() {
-		return "<no hostip for proxy command>"
+// learn records a new key in the first user known_hosts file, for the
+// address too when CheckHostIP found it unknown: one line "host,ip", or
+// with HashKnownHosts a hashed line each. Like ssh, a failure is only a
+// warning.
+func (c *hostCheck) learn(key ssh.PublicKey, host, ip string, withIP bool) {
+	names := []string{host}
+	if withIP {
+		names = append(names, ip)
 	}
-	return knownHostsName(tcp.IP.String(), a.opts.Port)
-}
-
-func otherNamesMessage(lines []knownHost) string {
-	if len(lines) == 0 {
-		return "This key is not known by any other names.\n"
-	}
-	var b strings.Builder
-	b.WriteString("This host key is known by the following other names/addresses:\n")
-	for i, h := range lines {
-		if i == maxOtherNames {
-			fmt.Fprintf(&b, "    (%d additional names omitted)\n", len(lines)-i)
-			break
-		}
-		fmt.Fprintf(&b, "    %s:%d: %s\n", h.file, h.line, h.hosts)
-	}
-	return b.String()
-}
-
-// learnHostKey records the key in the first user known_hosts file; like ssh,
-// failing to do so is only a warning.
-func (a *Auth) learnHostKey(key ssh.PublicKey) {
-	file := a.opts.UserKnownHostsFiles[0]
-	if err := appendKnownHost(file, a.name, key); err != nil {
-		a.ui.log(fmt.Sprintf("Failed to add the host to the list of known hosts (%s).", file))
+	file := c.opts.UserKnownHostsFiles[0]
+	c.ui.createSSHDir(file)
+	if err := recordHost(file, names, key, c.opts.HashKnownHosts); err != nil {
+		c.ui.log(fmt.Sprintf("Failed to add the host to the list of known hosts (%s).", file))
 		return
 	}
-	a.ui.log(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", a.name, keyTypeLabel(key)))
+	c.ui.log(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", strings.Join(names, ","), keyTypeLabel(key)))
 }
 
-// appendKnownHost adds "name type base64" to file. A missing ~/.ssh is
-// created (0700) as ssh does for a first connection.
-func appendKnownHost(file, name string, key ssh.PublicKey) error {
-	if dir := filepath.Dir(file); filepath.Base(dir) == ".ssh" {
-		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("auth: create %s: %w", dir, err)
-		}
+// learnIP records a known host's key for its address too (CheckHostIP).
+func (c *hostCheck) learnIP(key ssh.PublicKey, ip string, readOnly bool) {
+	label := keyTypeLabel(key)
+	if readOnly {
+		c.ui.log(fmt.Sprintf("%s host key for IP address '%s' not in list of known hosts.", label, ip))
+		return
 	}
-	f, err := os.OpenFile(file, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("auth: open known hosts: %w", err)
+	file := c.opts.UserKnownHostsFiles[0]
+	c.ui.createSSHDir(file)
+	if err := recordHost(file, []string{ip}, key, c.opts.HashKnownHosts); err != nil {
+		c.ui.log(fmt.Sprintf("Failed to add the %s host key for IP address '%s' to the list of known hosts (%s).", label, ip, file))
+		return
 	}
-	line := name + " " + string(ssh.MarshalAuthorizedKey(key))
-	// ssh would glue the entry onto an unterminated last line; start a new one.
-	if !endsWithNewline(f) {
-		line = "\n" + line
-	}
-	_, err = f.WriteString(line)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("auth: write %s: %w", file, err)
-	}
-	return nil
+	c.ui.log(fmt.Sprintf("Warning: Permanently added the %s host key for IP address '%s' to the list of known hosts.", label, ip))
 }
 
-// endsWithNewline reports whether f is empty or its last byte is a newline.
-func endsWithNewline(f *os.File) bool {
-	fi, err := f.Stat()
-	if err != nil || fi.Size() == 0 {
+// ipDiffers warns that the host's key is not the one recorded for its
+// address (CheckHostIP) and decides as StrictHostKeyChecking says.
+func (c *hostCheck) ipDiffers(key ssh.PublicKey, host, ip string, status hostStatus, found, ipFound knownHost) bool {
+	msg := fmt.Sprintf("Warning: the %s host key for '%s' differs from the key for the IP address '%s'\nOffending key for IP in %s:%d",
+		keyTypeLabel(key), host, ip, ipFound.file, ipFound.line)
+	if status == hostOK {
+		msg += fmt.Sprintf("\nMatching host key in %s:%d", found.file, found.line)
+	}
+	switch c.opts.StrictHostKeyChecking {
+	case "ask":
+		return c.confirm(msg+"\nAre you sure you want to continue connecting (yes/no)? ", "")
+	case "false":
+		c.ui.log(msg)
 		return true
 	}
-	last := make([]byte, 1)
-	_, err = f.ReadAt(last, fi.Size()-1)
-	return err != nil || last[0] == '\n'
+	c.ui.log(msg, "Exiting, you have requested strict checking.")
+	return false
 }
 
-const bannerLine = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
-
-func (a *Auth) changedKey(key ssh.PublicKey, offending knownHost) error {
-	a.ui.log(bannerLine,
-		"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
-		bannerLine,
-		"IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!",
-		"Someone could be eavesdropping on you right now (man-in-the-middle attack)!",
-		"It is also possible that a host key has just been changed.",
-		fmt.Sprintf("The fingerprint for the %s key sent by the remote host is\n%s.", keyTypeLabel(key), ssh.FingerprintSHA256(key)),
-		"Please contact your system administrator.")
-	if len(a.opts.UserKnownHostsFiles) > 0 {
-		a.ui.log(fmt.Sprintf("Add correct host key in %s to get rid of this message.", a.opts.UserKnownHostsFiles[0]))
+// knownName is the name ssh looks up and records for the host at port,
+// with ssh's debug line for an alias.
+func (a *Auth) knownName(port int) string {
+	if a.opts.HostKeyAlias != "" {
+		a.debug(1, "using hostkeyalias: "+a.opts.HostKeyAlias)
 	}
-	a.ui.log(fmt.Sprintf("Offending %s key in %s:%d", keyTypeLabel(offending.key), offending.file, offending.line),
-		"  remove with:",
-		fmt.Sprintf("  ssh-keygen -f \"%s\" -R \"%s\"", offending.file, a.name))
-	if a.opts.StrictHostKeyChecking != "false" {
-		a.ui.log(fmt.Sprintf("Host key for %s has changed and you have requested strict checking.", a.name))
-		return &HostKeyError{}
-	}
-	// ssh goes on, but a man in the middle must not be handed a password.
-	a.distrusted.Store(true)
-	a.ui.log("Password authentication is disabled to avoid man-in-the-middle attacks.",
-		"Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
-	return nil
+	return a.lookupName(port)
 }
 
-// revokedKey refuses a key marked @revoked. ssh 9.2 would still connect with
-// StrictHostKeyChecking=no; we refuse in every mode, since revocation is an
-// explicit statement that the key must not be trusted.
-func (a *Auth) revokedKey(key ssh.PublicKey) error {
-	label := keyTypeLabel(key)
-	a.ui.log(bannerLine,
-		"@       WARNING: REVOKED HOST KEY DETECTED!               @",
-		bannerLine,
-		fmt.Sprintf("The %s host key for %s is marked as revoked.", label, a.name),
-		"This could mean that a stolen key is being used to",
-		"impersonate this host.")
-	if a.opts.StrictHostKeyChecking != "false" {
-		a.ui.log(fmt.Sprintf("%s host key for %s was revoked and you have requested strict checking.", label, a.name))
+// lookupName is the name known_hosts is searched for: HostKeyAlias, else
+// the host, as [host]:port unless the port is 22 (or 0, the look-up
+// without the port).
+func (a *Auth) lookupName(port int) string {
+	if a.opts.HostKeyAlias != "" {
+		return a.opts.HostKeyAlias
 	}
-	return &HostKeyError{}
+	return knownHostsName(a.host, port)
 }
 
-// keyTypeLabel is ssh's name for a key type in messages: ED25519, RSA-CERT...
-func keyTypeLabel(key ssh.PublicKey) string {
-	if cert, ok := key.(*ssh.Certificate); ok {
-		return keyTypeLabel(cert.Key) + "-CERT"
+// peerIP is the server's address, or nil through a proxy, where ssh knows
+// none.
+func (a *Auth) peerIP(remote net.Addr) *net.IPAddr {
+	tcp, ok := remote.(*net.TCPAddr)
+	if a.opts.Proxied || !ok || tcp.IP == nil || tcp.IP.IsUnspecified() {
+		return nil
 	}
-	switch key.Type() {
-	case ssh.KeyAlgoRSA:
-		return "RSA"
-	case ssh.KeyAlgoDSA:
-		return "DSA"
-	case ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
-		return "ECDSA"
-	case ssh.KeyAlgoSKECDSA256:
-		return "ECDSA-SK"
-	case ssh.KeyAlgoED25519:
-		return "ED25519"
-	case ssh.KeyAlgoSKED25519:
-		return "ED25519-SK"
+	return &net.IPAddr{IP: tcp.IP, Zone: tcp.Zone}
+}
+
+// ipName is the address as ssh shows and records it.
+func (a *Auth) ipName(remote net.Addr, port int) string {
+	ip := a.peerIP(remote)
+	if ip == nil {
+		return "<no hostip for proxy command>"
 	}
-	return strings.ToUpper(key.Type())
+	return knownHostsName(ip.String(), port)
+}
+
+func (a *Auth) loopback(remote net.Addr) bool {
+	ip := a.peerIP(remote)
+	return ip != nil && ip.IP.IsLoopback()
+}
+
+func isCertificate(key ssh.PublicKey) bool {
+	_, ok := key.(*ssh.Certificate)
+	return ok
 }

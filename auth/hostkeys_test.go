@@ -1,11 +1,13 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -226,7 +228,10 @@ func TestHostKeyUnknown(t *testing.T) {
 
 func TestHostKeyAcceptNewThenKnown(t *testing.T) {
 	dir := t.TempDir()
-	kh := filepath.Join(dir, ".ssh", "known_hosts") // a first login: ~/.ssh does not exist yet
+	sshDir := filepath.Join(dir, ".ssh")
+	defer func(f func() string) { userSSHDir = f }(userSSHDir)
+	userSSHDir = func() string { return sshDir }
+	kh := filepath.Join(sshDir, "known_hosts") // a first login: ~/.ssh does not exist yet
 	key := publicKey(t, newKey(t, "ecdsa"))
 	c := hostKeyCase{opts: Options{StrictHostKeyChecking: "accept-new", UserKnownHostsFiles: []string{kh}}, key: key}
 	if got, err := c.check(t); err != nil || !strings.Contains(got, "(ECDSA) to the list of known hosts") {
@@ -261,10 +266,21 @@ func TestHostKeyAppendAfterUnterminatedLine(t *testing.T) {
 
 func TestHostKeyCannotRecord(t *testing.T) {
 	key := publicKey(t, newKey(t, "ed25519"))
-	missingDir := filepath.Join(t.TempDir(), "nodir", "known_hosts")
+	// Only the user's own ~/.ssh is created.
+	missingDir := filepath.Join(t.TempDir(), ".ssh", "known_hosts")
 	got, err := hostKeyCase{opts: Options{StrictHostKeyChecking: "false", UserKnownHostsFiles: []string{missingDir}}, key: key}.check(t)
 	if want := crlf("Failed to add the host to the list of known hosts (" + missingDir + ")."); err != nil || got != want {
 		t.Errorf("unwritable file: %q, want %q", got, want)
+	}
+	// ~/.ssh itself may fail to be made.
+	defer func(f func() string) { userSSHDir = f }(userSSHDir)
+	home := filepath.Join(t.TempDir(), "gone")
+	userSSHDir = func() string { return filepath.Join(home, ".ssh") }
+	inHome := filepath.Join(home, ".ssh", "known_hosts")
+	got, err = hostKeyCase{opts: Options{StrictHostKeyChecking: "false", UserKnownHostsFiles: []string{inHome}}, key: key}.check(t)
+	if want := crlf("Could not create directory '"+filepath.Join(home, ".ssh")+"' (No such file or directory).",
+		"Failed to add the host to the list of known hosts ("+inHome+")."); err != nil || got != want {
+		t.Errorf("no home: %q, want %q", got, want)
 	}
 	// Without any user file (UserKnownHostsFile none) ssh refuses outright.
 	if got, _ := (hostKeyCase{opts: Options{StrictHostKeyChecking: "false"}, key: key}).check(t); got != crlf(failed) {
@@ -283,10 +299,13 @@ func TestHostKeyAsk(t *testing.T) {
 	}
 	lines = append(lines, knownHostsLine("", hashName("hidden"), key), knownHostsLine("@cert-authority", "ca", key))
 	writeLines(t, others, lines...)
+	// ssh lists the hashed line too, the CA line not.
 	var listed strings.Builder
 	for i := 1; i <= 8; i++ {
 		fmt.Fprintf(&listed, "    %s:%d: n%d\n", others, i, i)
 	}
+	// Under $HOME, ssh shows the file as ~/...
+	t.Setenv("HOME", dir)
 
 	question := "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
 	again := "Please type 'yes', 'no' or the fingerprint: "
@@ -312,7 +331,7 @@ func TestHostKeyAsk(t *testing.T) {
 			"The authenticity of host '[127.0.0.1]:2222 ([127.0.0.1]:2222)' can't be established.\n" +
 				"ED25519 key fingerprint is " + fp + ".\n" +
 				"This host key is known by the following other names/addresses:\n" +
-				listed.String() + "    (2 additional names omitted)\n", 2, false},
+				strings.ReplaceAll(listed.String(), dir+"/", "~/") + "    (3 additional names omitted)\n", 2, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -453,4 +472,331 @@ func sign(t *testing.T, ca ssh.Signer, cert *ssh.Certificate) *ssh.Signature {
 		t.Fatal(err)
 	}
 	return sig
+}
+
+var farRemote = &net.TCPAddr{IP: net.IPv4(192, 0, 2, 10), Port: 2222}
+
+func TestHostKeyAlias(t *testing.T) {
+	dir := t.TempDir()
+	key := publicKey(t, newKey(t, "ed25519"))
+	ca := signer(t, newKey(t, "ed25519"))
+	caLine := knownHostsLine("@cert-authority", "*", ca.PublicKey())
+	tests := []struct {
+		desc  string
+		lines []string
+		key   ssh.PublicKey
+		mode  string
+		want  string // stderr
+		file  string // known_hosts afterwards, "" if unchanged
+	}{
+		{"recorded under the alias", nil, key, "accept-new",
+			crlf("Warning: Permanently added 'web' (ED25519) to the list of known hosts."), knownHostsLine("", "web", key)},
+		{"looked up under the alias", []string{knownHostsLine("", "web", key)}, key, "true", "", ""},
+		{"not under the host", []string{knownHostsLine("", "[127.0.0.1]:2222", key), knownHostsLine("", "127.0.0.1", key)}, key, "true",
+			crlf("No ED25519 host key is known for web and you have requested strict checking.", failed), ""},
+		{"changed", []string{knownHostsLine("", "web", publicKey(t, newKey(t, "ed25519")))}, key, "true", "", ""},
+		{"certificate for the alias", []string{caLine}, hostCert(t, key, ca, "web"), "true", "", ""},
+		{"certificate for the host only", []string{caLine}, hostCert(t, key, ca, "127.0.0.1"), "true",
+			crlf("Certificate invalid: name is not a listed principal",
+				"No ED25519 host key is known for web and you have requested strict checking.", failed), ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			kh := filepath.Join(dir, fmt.Sprint(i))
+			writeLines(t, kh, tt.lines...)
+			before, _ := os.ReadFile(kh)
+			debug := &syncBuffer{}
+			got, _ := hostKeyCase{opts: Options{HostKeyAlias: "web", StrictHostKeyChecking: tt.mode, UserKnownHostsFiles: []string{kh},
+				Debug: debugTo(debug, 1)}, key: tt.key}.check(t)
+			if tt.desc == "changed" {
+				if !strings.Contains(got, `-R "web"`) || !strings.Contains(got, "Host key for web has changed") {
+					t.Errorf("changed key box does not name the alias:\n%s", got)
+				}
+			} else if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			after, _ := os.ReadFile(kh)
+			if want := string(before) + tt.file; tt.file != "" && string(after) != want+"\n" || tt.file == "" && !bytes.Equal(before, after) {
+				t.Errorf("known_hosts:\n%s\nwant:\n%s", after, want)
+			}
+			if strings.Contains(debug.String(), "checking without port identifier") {
+				t.Error("looked for the host without the port despite the alias")
+			}
+			if !strings.Contains(debug.String(), "debug1: using hostkeyalias: web\r\n") {
+				t.Errorf("no alias debug line:\n%s", debug)
+			}
+		})
+	}
+}
+
+func TestHostKeyAliasInPrompts(t *testing.T) {
+	s := startGoServer(t, passwordServer("right"))
+	kh := filepath.Join(t.TempDir(), "known_hosts")
+	writeLines(t, kh, knownHostsLine("", "web", s.hostKey))
+	_, port, _ := net.SplitHostPort(s.addr)
+	p := &fakePrompter{answers: []string{"wrong", "wrong", "right"}}
+	opts := Options{User: "alice", HostName: "127.0.0.1", HostKeyAlias: "web", StrictHostKeyChecking: "true",
+		UserKnownHostsFiles: []string{kh}, IdentityAgent: "none", NumberOfPasswordPrompts: "1", Prompter: p, Stderr: &syncBuffer{}}
+	fmt.Sscan(port, &opts.Port)
+	a, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := s.login(a); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	want := []string{"(alice@web) Password: ", `(alice@web) Echoed\001: `, "alice@web's password: "}
+	if got := p.prompts(); !slices.Equal(got, want) {
+		t.Errorf("prompts %q, want %q", got, want)
+	}
+}
+
+// keygenFind is what ssh-keygen -F name -f file finds, without its
+// comment lines; "" if ssh-keygen is missing.
+func keygenFind(t *testing.T, name, file string) string {
+	t.Helper()
+	keygen, err := exec.LookPath("ssh-keygen")
+	if err != nil {
+		return ""
+	}
+	out, _ := exec.Command(keygen, "-F", name, "-f", file).Output()
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestHashKnownHosts(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen not installed")
+	}
+	key := publicKey(t, newKey(t, "ed25519"))
+	keyText := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))
+	tests := []struct {
+		desc      string
+		opts      Options
+		remote    net.Addr
+		announced string   // in "Permanently added"
+		names     []string // each on a hashed line of its own, in order
+	}{
+		{"host and port", Options{}, tcpRemote, "[127.0.0.1]:2222", []string{"[127.0.0.1]:2222"}},
+		{"port 22", Options{Port: 22, HostName: "Example.COM"}, tcpRemote, "example.com", []string{"example.com"}},
+		{"alias", Options{HostKeyAlias: "web"}, tcpRemote, "web", []string{"web"}},
+		{"with the address", Options{HostName: "example.com", CheckHostIP: true}, farRemote,
+			"[example.com]:2222,[192.0.2.10]:2222", []string{"[example.com]:2222", "[192.0.2.10]:2222"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			kh := filepath.Join(t.TempDir(), "known_hosts")
+			tt.opts.HashKnownHosts = true
+			tt.opts.StrictHostKeyChecking = "accept-new"
+			tt.opts.UserKnownHostsFiles = []string{kh}
+			got, err := hostKeyCase{opts: tt.opts, remote: tt.remote, key: key}.check(t)
+			if want := crlf("Warning: Permanently added '" + tt.announced + "' (ED25519) to the list of known hosts."); err != nil || got != want {
+				t.Errorf("got %q (%v), want %q", got, err, want)
+			}
+			data, _ := os.ReadFile(kh)
+			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+			if len(lines) != len(tt.names) {
+				t.Fatalf("known_hosts:\n%s\nwant %d lines", data, len(tt.names))
+			}
+			for i, name := range tt.names {
+				hosts, rest, _ := strings.Cut(lines[i], " ")
+				if !strings.HasPrefix(hosts, "|1|") || rest != keyText {
+					t.Errorf("line %d = %q, want |1|salt|hash %s", i+1, lines[i], keyText)
+				}
+				if found := keygenFind(t, name, kh); found != lines[i] {
+					t.Errorf("ssh-keygen -F %s found %q, want line %d %q", name, found, i+1, lines[i])
+				}
+			}
+			if strings.Contains(string(data), tt.names[0]) {
+				t.Errorf("the name is in clear:\n%s", data)
+			}
+		})
+	}
+}
+
+func TestCheckHostIP(t *testing.T) {
+	dir := t.TempDir()
+	key := publicKey(t, newKey(t, "ed25519"))
+	other := publicKey(t, newKey(t, "ed25519"))
+	host, ip := "[example.com]:2222", "[192.0.2.10]:2222"
+	spoofing := func(state string) []string {
+		return []string{
+			"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+			"@       WARNING: POSSIBLE DNS SPOOFING DETECTED!          @",
+			"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+			"The ED25519 host key for " + host + " has changed,",
+			"and the key for the corresponding IP address " + ip,
+			state + ". This could either mean that",
+			"DNS SPOOFING is happening or the IP address for the host",
+			"and its host key have changed at the same time.",
+		}
+	}
+	tests := []struct {
+		desc    string
+		lines   []string
+		mode    string
+		remote  net.Addr
+		proxied bool
+		answers []string
+		want    string // stderr; known_hosts lines added are in added
+		added   []string
+		ok      bool
+	}{
+		{"new host and address", nil, "accept-new", farRemote, false, nil,
+			crlf("Warning: Permanently added '" + host + "," + ip + "' (ED25519) to the list of known hosts."),
+			[]string{knownHostsLine("", host+","+ip, key)}, true},
+		{"known host, new address", []string{knownHostsLine("", host, key)}, "true", farRemote, false, nil,
+			crlf("Warning: Permanently added the ED25519 host key for IP address '" + ip + "' to the list of known hosts."),
+			[]string{knownHostsLine("", ip, key)}, true},
+		{"both known", []string{knownHostsLine("", host, key), knownHostsLine("", ip, key)}, "true", farRemote, false, nil, "", nil, true},
+		{"address known with another key", []string{knownHostsLine("", host, key), knownHostsLine("", ip, other)}, "true", farRemote, false, nil,
+			crlf("Warning: the ED25519 host key for '"+host+"' differs from the key for the IP address '"+ip+"'\nOffending key for IP in %[1]s:2\nMatching host key in %[1]s:1",
+				"Exiting, you have requested strict checking.", failed), nil, false},
+		{"address known with another key, not strict", []string{knownHostsLine("", host, key), knownHostsLine("", ip, other)}, "false", farRemote, false, nil,
+			crlf("Warning: the ED25519 host key for '" + host + "' differs from the key for the IP address '" + ip + "'\nOffending key for IP in %[1]s:2\nMatching host key in %[1]s:1"),
+			nil, true},
+		{"address known with another key, answered no", []string{knownHostsLine("", host, key), knownHostsLine("", ip, other)}, "ask", farRemote, false, []string{" No "},
+			crlf(failed), nil, false},
+		{"host changed, address unknown", []string{knownHostsLine("", host, other)}, "true", farRemote, false, nil,
+			crlf(spoofing("is unknown")...), nil, false},
+		{"host changed, address unchanged", []string{knownHostsLine("", host, other), knownHostsLine("", ip, key)}, "true", farRemote, false, nil,
+			crlf(append(spoofing("is unchanged"), "Offending key for IP in %[1]s:2", "  remove with:", `  ssh-keygen -f "%[1]s" -R "`+ip+`"`)...), nil, false},
+		{"loopback is not checked", nil, "accept-new", tcpRemote, false, nil,
+			crlf("Warning: Permanently added '[example.com]:2222' (ED25519) to the list of known hosts."),
+			[]string{knownHostsLine("", host, key)}, true},
+		{"proxy is not checked", nil, "accept-new", farRemote, true, nil,
+			crlf("Warning: Permanently added '[example.com]:2222' (ED25519) to the list of known hosts."),
+			[]string{knownHostsLine("", host, key)}, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			kh := filepath.Join(dir, fmt.Sprint(i))
+			writeLines(t, kh, tt.lines...)
+			before, _ := os.ReadFile(kh)
+			got, err := hostKeyCase{opts: Options{HostName: "example.com", CheckHostIP: true, StrictHostKeyChecking: tt.mode, Proxied: tt.proxied,
+				UserKnownHostsFiles: []string{kh}, Prompter: &fakePrompter{answers: tt.answers}}, remote: tt.remote, key: key}.check(t)
+			want := strings.ReplaceAll(tt.want, "%[1]s", kh)
+			if tt.desc == "host changed, address unknown" || tt.desc == "host changed, address unchanged" {
+				// The changed-key box follows (TestHostKeyChanged).
+				if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, crlf(failed)) {
+					t.Errorf("got:\n%s\nwant it to start:\n%s", got, want)
+				}
+			} else if got != want {
+				t.Errorf("got:\n%q\nwant:\n%q", got, want)
+			}
+			if tt.ok != (err == nil) {
+				t.Errorf("accepted = %v, want %v", err == nil, tt.ok)
+			}
+			data, _ := os.ReadFile(kh)
+			want = string(before)
+			for _, l := range tt.added {
+				want += l + "\n"
+			}
+			if string(data) != want {
+				t.Errorf("known_hosts:\n%s\nwant:\n%s", data, want)
+			}
+		})
+	}
+}
+
+func TestHostKeyDebugLog(t *testing.T) {
+	dir := t.TempDir()
+	key := publicKey(t, newKey(t, "ed25519"))
+	ca := signer(t, newKey(t, "ed25519"))
+	cert := hostCert(t, key, ca, "127.0.0.1", "localhost")
+	cert.Serial, cert.KeyId = 7, "web"
+	if err := cert.SignCert(rand.Reader, ca); err != nil {
+		t.Fatal(err)
+	}
+	fp, caFP := ssh.FingerprintSHA256(key), ssh.FingerprintSHA256(ca.PublicKey())
+	tests := []struct {
+		desc  string
+		lines []string
+		key   ssh.PublicKey
+		want  []string
+	}{
+		{"known", []string{"# comment", knownHostsLine("", "[127.0.0.1]:2222", key)}, key, []string{
+			"debug1: Server host key: ssh-ed25519 " + fp,
+			"debug1: Host '[127.0.0.1]:2222' is known and matches the ED25519 host key.",
+			"debug1: Found key in %s:2",
+		}},
+		{"known without the port", []string{knownHostsLine("", "127.0.0.1", key)}, key, []string{
+			"debug1: Server host key: ssh-ed25519 " + fp,
+			"debug1: checking without port identifier",
+			"debug1: Host '127.0.0.1' is known and matches the ED25519 host key.",
+			"debug1: Found key in %s:1",
+			"debug1: found matching key w/out port",
+		}},
+		{"certificate", []string{knownHostsLine("@cert-authority", "*", ca.PublicKey())}, cert, []string{
+			"debug1: Server host certificate: ssh-ed25519-cert-v01@openssh.com " + fp + ", serial 7 ID \"web\" CA ssh-ed25519 " + caFP + " valid forever",
+			"debug2: Server host certificate hostname: 127.0.0.1",
+			"debug2: Server host certificate hostname: localhost",
+			"debug1: Host '[127.0.0.1]:2222' is known and matches the ED25519-CERT host certificate.",
+			"debug1: Found CA key in %s:1",
+		}},
+		{"certificate without its CA", []string{knownHostsLine("", "[127.0.0.1]:2222", key)}, cert, []string{
+			"debug1: Server host certificate: ssh-ed25519-cert-v01@openssh.com " + fp + ", serial 7 ID \"web\" CA ssh-ed25519 " + caFP + " valid forever",
+			"debug2: Server host certificate hostname: 127.0.0.1",
+			"debug2: Server host certificate hostname: localhost",
+			"debug1: checking without port identifier",
+			"debug1: No matching CA found. Retry with plain key",
+			"debug1: No matching CA found. Retry with plain key",
+			"debug1: Host '[127.0.0.1]:2222' is known and matches the ED25519 host key.",
+			"debug1: Found key in %s:1",
+		}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			kh := filepath.Join(dir, fmt.Sprint(i))
+			writeLines(t, kh, tt.lines...)
+			out := &syncBuffer{}
+			if _, err := (hostKeyCase{opts: Options{StrictHostKeyChecking: "true", UserKnownHostsFiles: []string{kh}, Debug: debugTo(out, 2)}, key: tt.key}).check(t); err != nil {
+				t.Fatal(err)
+			}
+			want := strings.ReplaceAll(crlf(tt.want...), "%s", kh)
+			if out.String() != want {
+				t.Errorf("log:\n%s\nwant:\n%s", out, want)
+			}
+		})
+	}
+}
+
+func TestCertValidity(t *testing.T) {
+	// ssh shows local time, as strftime's %Y-%m-%dT%H:%M:%S.
+	start, end := time.Date(2024, 1, 2, 3, 4, 5, 0, time.Local), time.Date(2025, 6, 7, 8, 9, 10, 0, time.Local)
+	from, to := uint64(start.Unix()), uint64(end.Unix())
+	for _, tt := range []struct {
+		after, before uint64
+		want          string
+	}{
+		{0, ssh.CertTimeInfinity, "forever"},
+		{0, to, "before 2025-06-07T08:09:10"},
+		{from, ssh.CertTimeInfinity, "after 2024-01-02T03:04:05"},
+		{from, to, "from 2024-01-02T03:04:05 to 2025-06-07T08:09:10"},
+	} {
+		if got := certValidity(&ssh.Certificate{ValidAfter: tt.after, ValidBefore: tt.before}); got != tt.want {
+			t.Errorf("certValidity(%d, %d) = %q, want %q", tt.after, tt.before, got, tt.want)
+		}
+	}
+}
+
+func TestTildeUnexpand(t *testing.T) {
+	for _, tt := range []struct{ home, path, want string }{
+		{"/home/u", "/home/u/.ssh/known_hosts", "~/.ssh/known_hosts"},
+		{"/home/u/", "/home/u/.ssh/known_hosts", "~/.ssh/known_hosts"},
+		{"/home/u", "/home/user/known_hosts", "/home/user/known_hosts"},
+		{"/home/u", "relative/known_hosts", "relative/known_hosts"},
+		{"", "/home/u/known_hosts", "/home/u/known_hosts"},
+	} {
+		t.Setenv("HOME", tt.home)
+		if got := tildeUnexpand(tt.path); got != tt.want {
+			t.Errorf("HOME=%s: tildeUnexpand(%q) = %q, want %q", tt.home, tt.path, got, tt.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto"
 	"crypto/rand"
 	"os"
 	"os/exec"
@@ -11,27 +12,34 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/agent"
 )
 
 func testUI(p Prompter) (*ui, *strings.Builder) {
 	var out strings.Builder
-	return &ui{stderr: &out, prompter: p}, &out
+	return &ui{stderr: &out, prompter: p, prompts: passwordPrompts}, &out
 }
 
 func TestLoadIdentityFileMissing(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "id_missing")
-	u, out := testUI(nil)
-	if ids := loadIdentityFile(missing, false, u); ids != nil {
-		t.Errorf("identities for a missing file: %v", ids)
-	}
-	if want := "Warning: Identity file " + missing + " not accessible: No such file or directory.\n"; out.String() != want {
-		t.Errorf("explicit file: %q, want %q", out.String(), want)
-	}
-	u, out = testUI(nil)
-	loadIdentityFile(missing, true, u)
-	if out.String() != "" {
-		t.Errorf("default file: %q, want silence", out.String())
+	for _, explicit := range []bool{true, false} {
+		u, out := testUI(nil)
+		debug := &syncBuffer{}
+		u.debugLog = debugTo(debug, 3)
+		// ssh keeps the file, to try it in turn.
+		ids := loadIdentityFile(missing, explicit, u)
+		if len(ids) != 1 || ids[0].pub != nil || ids[0].name != missing || ids[0].explicit != explicit {
+			t.Fatalf("identities for a missing file: %v", ids)
+		}
+		if out.String() != "" {
+			t.Errorf("loading printed %q", out)
+		}
+		if _, err := ids[0].file.load(); err == nil {
+			t.Error("a missing file loaded")
+		}
+		msg := "no such identity: " + missing + ": No such file or directory\r\n"
+		if explicit && (out.String() != msg || debug.String() != "") || !explicit && (out.String() != "" || debug.String() != "debug3: "+msg) {
+			t.Errorf("explicit=%v: stderr %q, debug %q; want %q", explicit, out, debug, msg)
+		}
 	}
 }
 
@@ -46,6 +54,8 @@ func TestLoadIdentityFilePublicParts(t *testing.T) {
 	plain := writeKey(t, dir, "plain", ed, openSSHFormat, "")
 	encrypted := writeKey(t, dir, "encrypted", ed, openSSHFormat, "secret")
 	pemRSA := writeKey(t, dir, "pem_rsa", rsaKey, pemFormat, "")
+	justPub := filepath.Join(dir, "just_pub")
+	writePub(t, justPub, publicKey(t, rsaKey))
 	withPub := writeKey(t, dir, "with_pub", ecKey, pemFormat, "")
 	writePub(t, withPub+".pub", publicKey(t, ecKey))
 	cert := &ssh.Certificate{Key: publicKey(t, ed), CertType: ssh.UserCert, ValidPrincipals: []string{"me"}, ValidBefore: ssh.CertTimeInfinity}
@@ -63,13 +73,14 @@ func TestLoadIdentityFilePublicParts(t *testing.T) {
 		want []ssh.PublicKey // nil entry: public half unknown until decrypted
 	}{
 		{plain, []ssh.PublicKey{publicKey(t, ed), cert}},
-		{encrypted, []ssh.PublicKey{publicKey(t, ed)}}, // OpenSSH keys carry the public half in clear
-		{pemRSA, []ssh.PublicKey{publicKey(t, rsaKey)}},
+		{encrypted, []ssh.PublicKey{publicKey(t, ed)}},   // OpenSSH keys carry the public half in clear
+		{pemRSA, []ssh.PublicKey{nil}},                   // ssh reads no public half from PEM
+		{justPub, []ssh.PublicKey{publicKey(t, rsaKey)}}, // a public key named as the identity
 		{withPub, []ssh.PublicKey{publicKey(t, ecKey)}},
 		{garbage, []ssh.PublicKey{nil}},
 	}
 	for _, tt := range tests {
-		ids := loadIdentityFile(tt.path, false, u)
+		ids := loadIdentityFile(tt.path, true, u)
 		if len(ids) != len(tt.want) {
 			t.Errorf("%s: %d identities, want %d", tt.path, len(ids), len(tt.want))
 			continue
@@ -102,15 +113,15 @@ func TestKeyFileEncryptedPEMWithoutPub(t *testing.T) {
 	os.Remove(path + ".pub")
 	p := &fakePrompter{answers: []string{"secret"}}
 	u, _ := testUI(p)
-	ids := loadIdentityFile(path, false, u)
+	ids := loadIdentityFile(path, true, u)
 	if len(ids) != 1 || ids[0].pub != nil {
 		t.Fatalf("identities = %v, want one with an unknown public key", ids)
 	}
-	signers, err := ids[0].signers()
+	s, err := ids[0].file.load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ssh.MarshalAuthorizedKey(signers[0].PublicKey()); !strings.HasPrefix(string(want), strings.TrimSpace(string(got))) {
+	if got := ssh.MarshalAuthorizedKey(s.PublicKey()); !strings.HasPrefix(string(want), strings.TrimSpace(string(got))) {
 		t.Errorf("decrypted public key %s, want %s", got, want)
 	}
 	if got := p.prompts(); !slices.Equal(got, []string{"Enter passphrase for key '" + path + "': "}) {
@@ -201,60 +212,102 @@ func TestKeyFileBadPermissions(t *testing.T) {
 	}
 }
 
-func TestOrderIdentities(t *testing.T) {
-	dir := t.TempDir()
-	u, _ := testUI(nil)
-	a, b, c := newKey(t, "ed25519"), newKey(t, "rsa"), newKey(t, "ecdsa")
-	ca := signer(t, newKey(t, "ed25519"))
-	// Files: c, then b with its certificate. The agent holds a and b, in that order.
-	fileC := writeKey(t, dir, "c", c, openSSHFormat, "")
-	fileB := writeKey(t, dir, "b", b, openSSHFormat, "secret")
-	cert := &ssh.Certificate{Key: publicKey(t, b), CertType: ssh.UserCert, ValidPrincipals: []string{"me"}, ValidBefore: ssh.CertTimeInfinity}
+// userCert signs pub as a user certificate for "me" with ca.
+func userCert(t *testing.T, pub ssh.PublicKey, ca ssh.Signer) *ssh.Certificate {
+	t.Helper()
+	cert := &ssh.Certificate{Key: pub, CertType: ssh.UserCert, ValidPrincipals: []string{"me"}, ValidBefore: ssh.CertTimeInfinity}
 	if err := cert.SignCert(rand.Reader, ca); err != nil {
 		t.Fatal(err)
 	}
-	writePub(t, fileB+"-cert.pub", cert)
-	keyring := agent.NewKeyring()
-	for _, k := range []any{a, b} {
-		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	agentKeys, err := keyring.Signers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := func() []*identity {
-		return slices.Concat(loadIdentityFile(fileC, false, u), loadIdentityFile(fileB, false, u))
-	}
+	return cert
+}
 
+func TestOrderIdentities(t *testing.T) {
+	dir := t.TempDir()
+	u, _ := testUI(nil)
+	a, b, c, d := newKey(t, "ed25519"), newKey(t, "rsa"), newKey(t, "ecdsa"), newKey(t, "ed25519")
+	ca := signer(t, newKey(t, "ed25519"))
+	// Files: c, b (encrypted) with its certificate next to it, d. The agent
+	// holds a and b, in that order. CertificateFile: d's, a's and one whose
+	// key is nowhere.
+	fileC := writeKey(t, dir, "c", c, openSSHFormat, "")
+	fileB := writeKey(t, dir, "b", b, openSSHFormat, "secret")
+	fileD := writeKey(t, dir, "d", d, openSSHFormat, "")
+	writePub(t, fileB+"-cert.pub", userCert(t, publicKey(t, b), ca))
+	certD, certA, certNone := filepath.Join(dir, "d.cert"), filepath.Join(dir, "a-cert.pub"), filepath.Join(dir, "none")
+	writePub(t, certD, userCert(t, publicKey(t, d), ca))
+	writePub(t, certA, userCert(t, publicKey(t, a), ca))
+	writePub(t, certNone+".pub", userCert(t, publicKey(t, newKey(t, "ecdsa")), ca)) // read as ssh does, from NAME.pub
+	_, agentKeys := dialAgent(serveAgent(t, a, b))
+
+	fp := func(k crypto.Signer) string { return ssh.FingerprintSHA256(publicKey(t, k)) }
 	tests := []struct {
 		identitiesOnly bool
-		want           []ssh.PublicKey
+		want           []string // ssh's "Will attempt key" descriptions
+		unsigned       []string // certificates without a key to sign
 	}{
-		// ssh: files the agent holds, the agent's others, then the remaining files.
-		{false, []ssh.PublicKey{publicKey(t, b), publicKey(t, a), publicKey(t, c), cert}},
-		{true, []ssh.PublicKey{publicKey(t, b), publicKey(t, c), cert}},
+		{false, []string{
+			certD + " ED25519-CERT " + fp(d) + " explicit",
+			certA + " ED25519-CERT " + fp(a) + " explicit",
+			certNone + " ECDSA-CERT " + ssh.FingerprintSHA256(userCertificate(certNone+".pub").Key) + " explicit",
+			fileB + " RSA " + fp(b) + " explicit agent",
+			"agent key 0 ED25519 " + fp(a) + " agent",
+			fileC + " ECDSA " + fp(c) + " explicit",
+			fileB + " RSA-CERT " + fp(b) + " explicit",
+			fileD + " ED25519 " + fp(d) + " explicit",
+		}, []string{certNone}},
+		{true, []string{
+			certD + " ED25519-CERT " + fp(d) + " explicit",
+			certA + " ED25519-CERT " + fp(a) + " explicit",
+			certNone + " ECDSA-CERT " + ssh.FingerprintSHA256(userCertificate(certNone+".pub").Key) + " explicit",
+			fileB + " RSA " + fp(b) + " explicit agent",
+			fileC + " ECDSA " + fp(c) + " explicit",
+			fileB + " RSA-CERT " + fp(b) + " explicit",
+			fileD + " ED25519 " + fp(d) + " explicit",
+		}, []string{certA, certNone}},
 	}
 	for _, tt := range tests {
-		ids := orderIdentities(files(), agentKeys, tt.identitiesOnly)
+		var certs, files []*identity
+		for _, path := range []string{certD, certA, certNone, filepath.Join(dir, "missing")} {
+			certs = append(certs, loadCertificateFile(path, u)...)
+		}
+		for _, path := range []string{fileC, fileB, fileD} {
+			files = append(files, loadIdentityFile(path, true, u)...)
+		}
+		ids := orderIdentities(certs, files, agentKeys, tt.identitiesOnly)
 		var got []string
 		for _, id := range ids {
-			got = append(got, ssh.FingerprintSHA256(id.pub)+" "+id.pub.Type())
+			got = append(got, id.String())
 		}
-		var want []string
-		for _, k := range tt.want {
-			want = append(want, ssh.FingerprintSHA256(k)+" "+k.Type())
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("IdentitiesOnly=%v: order\n%q\nwant\n%q", tt.identitiesOnly, got, want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("IdentitiesOnly=%v: order\n%q\nwant\n%q", tt.identitiesOnly, got, tt.want)
 			continue
 		}
-		// b's file is encrypted: its key and its certificate sign in the agent, no passphrase.
+		// b's file is encrypted: its key and its certificate sign in the
+		// agent, no passphrase; each certificate signs with its key.
 		for _, id := range ids {
-			if _, err := id.Sign(rand.Reader, []byte("data")); id.pub.Type() != ssh.KeyAlgoECDSA256 && err != nil {
-				t.Errorf("%s did not sign in the agent: %v", id.pub.Type(), err)
+			_, err := id.Sign(rand.Reader, []byte("data"))
+			if unsigned := slices.Contains(tt.unsigned, id.name); unsigned == (err == nil) {
+				t.Errorf("IdentitiesOnly=%v: %s signed: %v", tt.identitiesOnly, id, err)
 			}
+		}
+	}
+}
+
+func TestNamesKeyFile(t *testing.T) {
+	for _, tt := range []struct {
+		cert, key string
+		want      bool
+	}{
+		{"/k/id", "/k/id", true},
+		{"/k/id.pub", "/k/id", true},
+		{"/k/id-cert.pub", "/k/id", true},
+		{"/k/id-cert", "/k/id", false},
+		{"/k/other.pub", "/k/id", false},
+		{".pub", "", false},
+	} {
+		if got := namesKeyFile(tt.cert, tt.key); got != tt.want {
+			t.Errorf("namesKeyFile(%q, %q) = %v", tt.cert, tt.key, got)
 		}
 	}
 }

@@ -3,13 +3,21 @@ package auth
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // marker is the optional @-word that starts a known_hosts line.
@@ -67,7 +75,7 @@ func parsePublicKey(typ, b64 string) (ssh.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := ssh.ParsePublicKey(blob)
+	key, err := parsePublicKeyBlob(blob)
 	if err != nil {
 		return nil, err
 	}
@@ -80,12 +88,15 @@ func parsePublicKey(typ, b64 string) (ssh.PublicKey, error) {
 // matches reports whether the line is about name, the lower-case host or
 // [host]:port that ssh looks up.
 func (h knownHost) matches(name string) bool {
-	if rest, ok := strings.CutPrefix(h.hosts, "|1|"); ok {
+	if rest, ok := strings.CutPrefix(h.hosts, hashMagic); ok {
 		salt, hash, _ := strings.Cut(rest, "|")
 		return hashedMatch(salt, hash, name)
 	}
-	return matchPatternList(name, strings.ToLower(h.hosts))
+	return pattern.MatchHostList(name, h.hosts) == 1
 }
+
+// hashMagic starts a host field written with HashKnownHosts.
+const hashMagic = "|1|"
 
 // hashedMatch checks a HashKnownHosts entry: base64 HMAC-SHA1 of the name
 // keyed with the salt, both 20 bytes as ssh writes them.
@@ -98,53 +109,24 @@ func hashedMatch(salt64, hash64, name string) bool {
 	if err != nil || len(want) != sha1.Size {
 		return false
 	}
+	return hmac.Equal(hostHash(salt, name), want)
+}
+
+func hostHash(salt []byte, name string) []byte {
 	mac := hmac.New(sha1.New, salt)
 	mac.Write([]byte(name))
-	return hmac.Equal(mac.Sum(nil), want)
+	return mac.Sum(nil)
 }
 
-// matchPatternList applies a comma-separated list of glob patterns: a match
-// of any negated pattern (!pat) vetoes the whole list.
-func matchPatternList(name, list string) bool {
-	matched := false
-	for pat := range strings.SplitSeq(list, ",") {
-		negated := strings.HasPrefix(pat, "!")
-		if !glob(strings.TrimPrefix(pat, "!"), name) {
-			continue
-		}
-		if negated {
-			return false
-		}
-		matched = true
+// hashHostName is the host field HashKnownHosts writes for name: a new
+// random salt and the HMAC of the name, as |1|salt|hash.
+func hashHostName(name string) (string, error) {
+	salt := make([]byte, sha1.Size)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("auth: salt for a hashed host name: %w", err)
 	}
-	return matched
-}
-
-// glob matches * and ? wildcards in linear time, so hostile patterns cannot
-// make a lookup slow.
-func glob(pat, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pat) && (pat[p] == '?' || pat[p] == s[i]):
-			p++
-			i++
-		case p < len(pat) && pat[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pat) && pat[p] == '*' {
-		p++
-	}
-	return p == len(pat)
+	enc := base64.StdEncoding
+	return hashMagic + enc.EncodeToString(salt) + "|" + enc.EncodeToString(hostHash(salt, name)), nil
 }
 
 // knownHosts is every usable line of the known_hosts files, users' first.
@@ -184,24 +166,35 @@ func (db knownHosts) lookup(name string, m marker) []knownHost {
 type hostStatus int
 
 const (
-	hostNew     hostStatus = iota // no key recorded for the host
-	hostOK                        // the key is recorded for the host
+	hostNew     hostStatus = iota // no key (or, for a certificate, no CA) recorded for the host
+	hostOK                        // the key, or the certificate's CA, is recorded
 	hostChanged                   // other keys, of any type, are recorded
+	hostRevoked                   // a @revoked line lists the key or its CA
 )
 
-// status classifies key for name. For hostChanged it also returns the line
-// ssh calls offending: the last one recorded for the host.
-func (db knownHosts) status(name string, key ssh.PublicKey) (hostStatus, knownHost) {
-	lines := db.lookup(name, markerNone)
-	for _, h := range lines {
-		if sameKey(h.key, key) {
-			return hostOK, h
+// check classifies key for name as ssh does. A certificate is judged by
+// the @cert-authority lines, a plain key by the others. found is the line
+// that matched, or for hostChanged the one ssh calls offending: the last
+// one recorded for the host.
+func (db knownHosts) check(name string, key ssh.PublicKey) (status hostStatus, found knownHost) {
+	cert, isCert := key.(*ssh.Certificate)
+	want := markerNone
+	if isCert {
+		want = markerCA
+	}
+	for _, h := range db.lookup(name, want) {
+		if isCert && sameKey(cert.SignatureKey, h.key) || !isCert && sameKey(key, h.key) {
+			status, found = hostOK, h
+			break
+		}
+		if !isCert {
+			status, found = hostChanged, h
 		}
 	}
-	if len(lines) == 0 {
-		return hostNew, knownHost{}
+	if db.revoked(name, key) {
+		return hostRevoked, knownHost{}
 	}
-	return hostChanged, lines[len(lines)-1]
+	return status, found
 }
 
 // revoked reports whether a @revoked line for name lists key or, for a
@@ -221,22 +214,12 @@ func (db knownHosts) revoked(name string, key ssh.PublicKey) bool {
 	return false
 }
 
-// isAuthority reports whether a @cert-authority line for name lists ca.
-func (db knownHosts) isAuthority(name string, ca ssh.PublicKey) bool {
-	for _, h := range db.lookup(name, markerCA) {
-		if sameKey(h.key, ca) {
-			return true
-		}
-	}
-	return false
-}
-
-// otherNames lists the plain (not hashed) lines that record key, for ssh's
-// "known by the following other names" hint.
-func (db knownHosts) otherNames(key ssh.PublicKey) []knownHost {
+// otherNames lists the lines about other hosts that record key, for
+// ssh's "known by the following other names" hint.
+func (db knownHosts) otherNames(host string, key ssh.PublicKey) []knownHost {
 	var out []knownHost
 	for _, h := range db {
-		if h.marker == markerNone && !strings.HasPrefix(h.hosts, "|") && sameKey(h.key, key) {
+		if h.marker == markerNone && !h.matches(host) && sameKey(h.key, key) {
 			out = append(out, h)
 		}
 	}
@@ -248,10 +231,89 @@ func sameKey(a, b ssh.PublicKey) bool {
 }
 
 // knownHostsName is the name ssh records and looks up: the host, or
-// [host]:port when the port is not 22.
+// [host]:port when the port is neither 22 nor 0 (no port).
 func knownHostsName(host string, port int) string {
-	if port == 22 {
+	if port == 22 || port == 0 {
 		return host
 	}
 	return "[" + host + "]:" + strconv.Itoa(port)
+}
+
+// recordHost appends a line for key to file: the names joined by commas,
+// or with hash one hashed line for each.
+func recordHost(file string, names []string, key ssh.PublicKey, hash bool) error {
+	fields := []string{strings.Join(names, ",")}
+	if hash {
+		fields = fields[:0]
+		for _, name := range names {
+			h, err := hashHostName(name)
+			if err != nil {
+				return err
+			}
+			fields = append(fields, h)
+		}
+	}
+	var lines strings.Builder
+	for _, f := range fields {
+		lines.WriteString(f + " " + string(ssh.MarshalAuthorizedKey(key)))
+	}
+	return appendToFile(file, lines.String())
+}
+
+func appendToFile(file, text string) error {
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("auth: open known hosts: %w", err)
+	}
+	// ssh would glue the entry onto an unterminated last line; start a new one.
+	if !endsWithNewline(f) {
+		text = "\n" + text
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("auth: write %s: %w", file, err)
+	}
+	return nil
+}
+
+// userSSHDir is the user's ~/.ssh, the home directory taken from the
+// password database as ssh does; tests replace it.
+var userSSHDir = func() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(u.HomeDir, ".ssh")
+}
+
+// createSSHDir makes ~/.ssh (0700) before the first known_hosts entry is
+// written into it, as ssh does; no other missing directory is created.
+func (u *ui) createSSHDir(file string) {
+	dir := userSSHDir()
+	if dir == "" || filepath.Dir(filepath.Clean(file)) != dir {
+		return
+	}
+	_, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			u.log(fmt.Sprintf("Could not create directory '%s' (%s).", dir, strerror(err)))
+		}
+	case err != nil:
+		u.log(fmt.Sprintf("Could not stat %s: %s", dir, strerror(err)))
+	}
+}
+
+// endsWithNewline reports whether f is empty or its last byte is a newline.
+func endsWithNewline(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return true
+	}
+	last := make([]byte, 1)
+	_, err = f.ReadAt(last, fi.Size()-1)
+	return err != nil || last[0] == '\n'
 }

@@ -125,7 +125,7 @@ func TestKnownHostsStatus(t *testing.T) {
 		{"new", hostNew, "", 0, nil},
 	}
 	for _, tt := range tests {
-		got, offending := db.status(tt.name, key)
+		got, offending := db.check(tt.name, key)
 		if got != tt.want {
 			t.Errorf("status(%q) = %v, want %v", tt.name, got, tt.want)
 			continue
@@ -135,7 +135,7 @@ func TestKnownHostsStatus(t *testing.T) {
 		}
 	}
 	// ssh names the last line recorded for the host, the global file coming last.
-	if _, offending := db.status("changed", publicKey(t, newKey(t, "ed25519"))); offending.file != global || offending.line != 1 {
+	if _, offending := db.check("changed", publicKey(t, newKey(t, "ed25519"))); offending.file != global || offending.line != 1 {
 		t.Errorf("offending line = %s:%d, want %s:1", offending.file, offending.line, global)
 	}
 }

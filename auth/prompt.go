@@ -145,9 +145,13 @@ func endOfSecret(line []byte) (string, error) {
 // ui is how the package talks to the user: warnings to stderr, questions
 // through the Prompter.
 type ui struct {
-	stderr      io.Writer
-	quiet       bool
-	prompter    Prompter // nil in BatchMode or without a terminal
+	stderr   io.Writer
+	quiet    bool
+	prompter Prompter // nil in BatchMode or without a terminal
+	// prompts is NumberOfPasswordPrompts: how many times a passphrase, a
+	// password or a keyboard-interactive answer is asked for.
+	prompts     int
+	debugLog    func(level int, msg string) // Options.Debug, may be nil
 	interrupted atomic.Bool
 }
 
@@ -174,5 +178,12 @@ func (u *ui) log(lines ...string) {
 	}
 	for _, line := range lines {
 		io.WriteString(u.stderr, line+"\r\n")
+	}
+}
+
+// debug writes a line of ssh's debug log.
+func (u *ui) debug(level int, msg string) {
+	if u.debugLog != nil {
+		u.debugLog(level, msg)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -52,25 +53,7 @@ func (s *testSSHD) log() string {
 // session works; the error is NewClientConn's, for PermissionDenied.
 func (s *testSSHD) login(t *testing.T, a *Auth) error {
 	t.Helper()
-	conn, err := net.Dial("tcp", s.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, chans, reqs, err := ssh.NewClientConn(conn, s.Addr, a.ClientConfig())
-	if err != nil {
-		return err
-	}
-	client := ssh.NewClient(c, chans, reqs)
-	defer client.Close()
-	session, err := client.NewSession()
-	if err != nil {
-		t.Fatalf("session: %v", err)
-	}
-	defer session.Close()
-	if out, err := session.CombinedOutput("true"); err != nil {
-		t.Fatalf("remote true: %v\n%s", err, out)
-	}
-	return nil
+	return s.loginAt(t, a, s.Addr)
 }
 
 // options are the common Options for s: strict checking against a
@@ -213,12 +196,13 @@ func TestSSHDPermissionDenied(t *testing.T) {
 	}
 }
 
-// serveAgent serves an in-memory agent holding keys on a unix socket.
+// serveAgent serves an in-memory agent holding keys on a unix socket, the
+// comment of each "agent key N".
 func serveAgent(t *testing.T, keys ...crypto.Signer) string {
 	t.Helper()
 	keyring := agent.NewKeyring()
-	for _, k := range keys {
-		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+	for i, k := range keys {
+		if err := keyring.Add(agent.AddedKey{PrivateKey: k, Comment: fmt.Sprintf("agent key %d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -241,4 +225,19 @@ func serveAgent(t *testing.T, keys ...crypto.Signer) string {
 		}
 	}()
 	return sock
+}
+
+// dsaKeyFile makes a DSA key with ssh-keygen, which x/crypto cannot, and
+// returns its file and public key; "" and nil if ssh-keygen cannot.
+func dsaKeyFile(t *testing.T) (string, ssh.PublicKey) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "id_dsa")
+	if err := exec.Command("ssh-keygen", "-q", "-t", "dsa", "-N", "", "-f", path).Run(); err != nil {
+		return "", nil
+	}
+	pub := publicKeyOf(path)
+	if pub == nil {
+		t.Fatal("no public key for a DSA key file")
+	}
+	return path, pub
 }
