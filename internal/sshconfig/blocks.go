@@ -15,6 +15,7 @@ func parseHost(l *line) error {
 		return errBad
 	}
 	*l.activep = false
+	applied := "" // the first pattern that matched, as ssh reports it
 	for len(l.args) > 0 {
 		pattern, _ := l.next()
 		if pattern == "" {
@@ -24,16 +25,23 @@ func parseHost(l *line) error {
 			l.args = nil
 			break
 		}
-		negated := pattern[0] == '!'
-		if !matchPattern(l.ev.matchHost, strings.TrimPrefix(pattern, "!")) {
+		bare, negated := strings.CutPrefix(pattern, "!")
+		if !matchPattern(l.ev.matchHost, bare) {
 			continue
 		}
 		if negated {
+			l.ev.debug(1, "%s line %d: Skipping Host block because of negated match for %s", l.src.name, l.num, bare)
 			*l.activep = false
 			l.args = nil
 			break
 		}
+		if !*l.activep {
+			applied = pattern
+		}
 		*l.activep = true
+	}
+	if *l.activep {
+		l.ev.debug(1, "%s line %d: Applying options for %s", l.src.name, l.num, applied)
 	}
 	return nil
 }
@@ -53,6 +61,11 @@ func parseMatch(l *line) error {
 		return err
 	}
 	*l.activep = result && !l.src.neverMatch
+	if result {
+		l.ev.debug(2, "match found")
+	} else {
+		l.ev.debug(2, "match not found")
+	}
 	if c.end || c.s == "" {
 		l.args = nil
 	}
@@ -82,7 +95,11 @@ func parseInclude(l *line) error {
 				pattern = "~/.ssh/" + arg
 			}
 		}
-		for _, path := range l.ev.glob(pattern) {
+		paths := l.ev.glob(pattern)
+		if len(paths) == 0 {
+			l.ev.debug(1, "%s line %d: include %s matched no files", l.src.name, l.num, pattern)
+		}
+		for _, path := range paths {
 			if err := l.include(path); err != nil {
 				return err
 			}
@@ -94,6 +111,11 @@ func parseInclude(l *line) error {
 // include reads one included file. A file that vanished is skipped; one
 // that cannot be opened for another reason makes the Include line bad.
 func (l *line) include(path string) error {
+	parseOnly := ""
+	if !l.active {
+		parseOnly = " (parse only)"
+	}
+	l.ev.debug(3, "%s line %d: Including file %s depth %d%s", l.src.name, l.num, path, l.src.depth, parseOnly)
 	src := l.src
 	src.depth++
 	src.neverMatch = src.neverMatch || !l.active

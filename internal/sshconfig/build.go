@@ -28,6 +28,7 @@ var clearedByNone = []string{"localcommand", "remotecommand", "proxycommand", "c
 // build fills defaults, runs ssh's final checks and expands tokens.
 func (ev *evaluator) build(host string) (*Config, error) {
 	c := &Config{Host: ev.origHost, HostName: host, User: ev.get("user"), Port: 22, values: ev.values}
+	ev.level = ev.logLevel() // ssh logs at the configured level from here on
 	ev.fillDefaults()
 	if c.User == "" {
 		c.User = ev.env.localUser
@@ -58,6 +59,7 @@ func (ev *evaluator) build(host string) (*Config, error) {
 		c.ConnectTimeout = time.Duration(secs) * time.Second
 	}
 	c.Warnings = ev.printed
+	c.Log, c.Verbose = ev.log, ev.verbose
 	return c, nil
 }
 

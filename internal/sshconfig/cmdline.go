@@ -23,6 +23,7 @@ func (ev *evaluator) commandLine(req Request) error {
 			return err
 		}
 	}
+	ev.verbose = ev.applyLogFlags(req.LogFlags)
 	if req.User != "" && !ev.isSet("user") {
 		ev.values["user"] = []string{req.User}
 	}

@@ -19,6 +19,7 @@ type Request struct {
 	ConfigFile string   // -F: "" = ~/.ssh/config then /etc/ssh/ssh_config; "none" = no files at all; else only that file
 	Options    []string // each -o argument in command-line order ("Key=Value", "Key Value", "Key=  Value")
 	Identities []string // each -i file in order (they come before config IdentityFile entries)
+	LogFlags   string   // ssh's -v and -q as letters in command-line order ("vqv"); they set LogLevel over -o and files
 	Home       string   // the user's home directory ("" = from the password database, like ssh; $HOME as fallback)
 	LocalUser  string   // current local user name ("" = from os/user)
 }
@@ -41,6 +42,12 @@ type Config struct {
 	BatchMode             bool          //
 	ConnectTimeout        time.Duration // 0 = none
 	Warnings              []string      // messages ssh prints without failing (unsupported options, inaccessible -i files)
+	// Log is what ssh logs while reading its configuration, in order: the
+	// Warnings and debug lines that its LogLevel at the time shows.
+	Log []LogLine
+	// Verbose is ssh's count of -v (at most 3); ssh gives the ssh it runs
+	// for a ProxyJump hop as many.
+	Verbose int
 
 	// values holds, by lowercase keyword, what ssh -G would print for every
 	// keyword that was set, and for the keywords above always.
@@ -78,10 +85,11 @@ func Evaluate(req Request) (*Config, error) {
 		return nil, err
 	}
 	ev := &evaluator{env: env, values: map[string][]string{}, seen: map[string]bool{},
-		matchHost: req.Host, origHost: req.Host}
+		matchHost: req.Host, origHost: req.Host, level: levelInfo}
 	if err := ev.commandLine(req); err != nil {
 		return nil, err
 	}
+	ev.level = ev.logLevel()
 	if err := ev.readConfigs(req.ConfigFile); err != nil {
 		return nil, err
 	}
@@ -92,6 +100,12 @@ func Evaluate(req Request) (*Config, error) {
 	// A "Match final" or enabled canonicalisation makes ssh read the
 	// files again, now matching Host against the resolved name.
 	if canon := ev.get("canonicalizehostname"); ev.wantFinal || canon == "true" || canon == "always" {
+		if ev.wantFinal {
+			ev.debug(1, "configuration requests final Match pass")
+		} else {
+			ev.debug(1, "hostname canonicalisation enabled, will re-parse configuration")
+		}
+		ev.debug(1, "re-parsing configuration")
 		ev.values["hostname"] = []string{host}
 		ev.matchHost, ev.final = host, true
 		if err := ev.readConfigs(req.ConfigFile); err != nil {

@@ -14,6 +14,7 @@ func (l *line) matchCriteria(c *cursor) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	l.ev.debug(2, "checking match for '%s' host %s originally %s", l.rest, m.host, l.ev.origHost)
 	result, attributes := true, 0
 	for {
 		attr, ok := c.next()
@@ -36,6 +37,7 @@ func (l *line) matchCriteria(c *cursor) (bool, error) {
 			if l.ev.final == negate {
 				result = false
 			}
+			l.ev.debug(3, "%s line %d: %smatched '%s'", l.src.name, l.num, not(l.ev.final == negate), attr)
 			continue
 		}
 		arg, ok := c.next()
@@ -43,13 +45,20 @@ func (l *line) matchCriteria(c *cursor) (bool, error) {
 			l.ev.print("Missing Match criteria for %s", bare)
 			return false, errBad
 		}
-		matched, err := l.criterion(m, name, bare, arg, result)
+		if name == "exec" && !result {
+			if err := l.skipExec(m, arg); err != nil {
+				return false, err
+			}
+			continue
+		}
+		matched, subject, err := l.criterion(m, name, bare, arg)
 		if err != nil {
 			return false, err
 		}
 		if matched == negate {
 			result = false
 		}
+		l.ev.debug(3, "%s line %d: %smatched '%s \"%s\"' ", l.src.name, l.num, not(matched == negate), attr, subject)
 	}
 	if attributes == 0 {
 		l.ev.print("One or more attributes required for Match")
@@ -102,28 +111,47 @@ func (ev *evaluator) matchState() (*matchState, error) {
 	return m, nil
 }
 
-// criterion evaluates one criterion with its argument. An exec is not run
-// once an earlier criterion has failed (result is false already).
-func (l *line) criterion(m *matchState, name, attr, arg string, result bool) (bool, error) {
+// not is "not " when a criterion did not match, as ssh's log words it.
+func not(failed bool) string {
+	if failed {
+		return "not "
+	}
+	return ""
+}
+
+// criterion evaluates one criterion with its argument; subject is what it
+// was matched against, for the log.
+func (l *line) criterion(m *matchState, name, attr, arg string) (matched bool, subject string, err error) {
 	switch name {
 	case "host":
-		return matchHostname(m.host, arg) == 1, nil
+		return matchHostname(m.host, arg) == 1, m.host, nil
 	case "originalhost":
-		return matchHostname(l.ev.origHost, arg) == 1, nil
+		return matchHostname(l.ev.origHost, arg) == 1, l.ev.origHost, nil
 	case "user":
-		return matchList(m.ruser, arg, false) == 1, nil
+		return matchList(m.ruser, arg, false) == 1, m.ruser, nil
 	case "localuser":
-		return matchList(l.ev.env.localUser, arg, false) == 1, nil
+		return matchList(l.ev.env.localUser, arg, false) == 1, l.ev.env.localUser, nil
 	case "exec":
 		cmd, err := expand(arg, l.ev.execTokens(m), false)
-		if err != nil || !result {
-			return false, l.ev.expandFailure(err, false)
+		if err != nil {
+			return false, "", l.ev.expandFailure(err, false)
 		}
 		status, err := l.runShell(cmd)
-		return status == 0, err
+		return status == 0, cmd, err
 	}
 	l.ev.print("Unsupported Match attribute %s", attr)
-	return false, errBad
+	return false, "", errBad
+}
+
+// skipExec passes over an exec once an earlier criterion has failed: ssh
+// still expands the command (a bad token is still fatal) but does not run it.
+func (l *line) skipExec(m *matchState, arg string) error {
+	cmd, err := expand(arg, l.ev.execTokens(m), false)
+	if err != nil {
+		return l.ev.expandFailure(err, false)
+	}
+	l.ev.debug(3, "%s line %d: skipped exec \"%s\"", l.src.name, l.num, cmd)
+	return nil
 }
 
 func (ev *evaluator) execTokens(m *matchState) tokens {
@@ -146,14 +174,17 @@ func (l *line) runShell(cmd string) (int, error) {
 	if !ok {
 		shell = "/bin/sh"
 	}
+	l.ev.debug(1, "Executing command: '%s'", cmd)
 	c := exec.Command(shell, "-c", cmd)
 	c.Stderr = os.Stderr
 	err := c.Run()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
+		l.ev.debug(3, "command returned status 0")
 		return 0, nil
 	case errors.As(err, &exit) && exit.Exited():
+		l.ev.debug(3, "command returned status %d", exit.ExitCode())
 		return exit.ExitCode(), nil
 	case errors.As(err, &exit):
 		l.ev.print("command '%s' exited abnormally", truncate(cmd, 100))

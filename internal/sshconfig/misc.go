@@ -194,8 +194,8 @@ func parseFingerprintHash(l *line) error {
 	return nil
 }
 
-var logLevels = map[string]string{"quiet": "QUIET", "fatal": "FATAL", "error": "ERROR", "info": "INFO",
-	"verbose": "VERBOSE", "debug": "DEBUG", "debug1": "DEBUG", "debug2": "DEBUG2", "debug3": "DEBUG3"}
+var logLevels = map[string]string{"quiet": "SILENT", "silent": "SILENT", "fatal": "FATAL", "error": "ERROR",
+	"info": "INFO", "verbose": "VERBOSE", "debug": "DEBUG", "debug1": "DEBUG", "debug2": "DEBUG2", "debug3": "DEBUG3"}
 
 func parseLogLevel(l *line) error {
 	arg, ok := l.next()

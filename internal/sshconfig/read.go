@@ -37,6 +37,10 @@ type evaluator struct {
 	final     bool // in the second ("final") pass
 	wantFinal bool // a Match final was seen
 	printed   []string
+
+	log     []LogLine
+	level   int // the level ssh logs at so far (an index of logLevelNames)
+	verbose int // how many -v a jump host's ssh gets
 }
 
 // evalError carries the messages ssh would have printed before giving up.
@@ -47,10 +51,6 @@ type evalError struct {
 
 func (e *evalError) Error() string { return strings.Join(e.lines, "\n") }
 func (e *evalError) Unwrap() error { return e.cause }
-
-func (ev *evaluator) print(format string, a ...any) {
-	ev.printed = append(ev.printed, fmt.Sprintf(format, a...))
-}
 
 // fatal ends the evaluation with everything printed so far plus msg.
 func (ev *evaluator) fatal(cause error, format string, a ...any) error {
@@ -72,6 +72,7 @@ func (ev *evaluator) readFile(path string, src source, active *bool, checkPerm b
 		return false, err
 	}
 	src.name = path
+	ev.debug(1, "Reading configuration data %s", path)
 	bad := 0
 	for i, line := range strings.Split(text, "\n") {
 		err := ev.processLine(src, i+1, line, active)

@@ -11,6 +11,12 @@ func consume(l *line) error {
 	return nil
 }
 
+// deprecated is for keywords ssh ignores with a debug line.
+func deprecated(l *line) error {
+	l.ev.debug(1, "%s line %d: Deprecated option \"%s\"", l.src.name, l.num, l.kw)
+	return consume(l)
+}
+
 // unsupported is for keywords ssh names as unsupported: a message, no failure.
 func unsupported(l *line) error {
 	l.ev.print("%s line %d: Unsupported option \"%s\"", l.src.name, l.num, l.kw)

@@ -66,6 +66,23 @@ func (c *Client) keepalive(conn *activityConn, interval time.Duration, countMax 
 		}
 		// The reply (or an error once closed) ends the goroutine; what
 		// counts is the data it brings, seen by conn.
-		go c.ssh.SendRequest("keepalive@openssh.com", true, nil)
+		go c.sendKeepalive()
 	}
+}
+
+// sendKeepalive sends ssh's keepalive request and waits for the answer.
+// ssh's log shows them only as packets: a global request, then its reply.
+func (c *Client) sendKeepalive() {
+	c.log(3, "send packet: type 80")
+	if ok, _, err := c.ssh.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+		c.log(3, fmt.Sprintf("receive packet: type %d", replyType(ok)))
+	}
+}
+
+// replyType is the message number of a global request's answer.
+func replyType(ok bool) int {
+	if ok {
+		return 81 // SSH_MSG_REQUEST_SUCCESS
+	}
+	return 82 // SSH_MSG_REQUEST_FAILURE
 }

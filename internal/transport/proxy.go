@@ -119,7 +119,7 @@ func (pipeAddr) String() string  { return "UNKNOWN" }
 // the last hop is evaluated from ssh_config with its own user and port and
 // the earlier hops as its ProxyJump, recursively; the destination is then
 // reached with a direct-tcpip channel from the last hop.
-func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, jump string, depth int) (net.Conn, *Client, error) {
+func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, log func(int, string), jump string, depth int) (net.Conn, *Client, error) {
 	if depth >= maxHops {
 		return nil, nil, &Error{Msg: "ProxyJump: too many hops"}
 	}
@@ -131,21 +131,24 @@ func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, jump str
 	if err != nil {
 		return nil, nil, &Error{Msg: fmt.Sprintf("Invalid ProxyJump \"%s\"", jump), Err: err}
 	}
-	req := sshconfig.Request{Host: host, User: user, Port: port, ConfigFile: opts.ConfigFile}
+	req := sshconfig.Request{Host: host, User: user, Port: port, ConfigFile: opts.ConfigFile,
+		LogFlags: strings.Repeat("v", cfg.Verbose)}
 	if rest != "" {
 		req.Options = []string{"ProxyJump=" + rest}
 	}
+	// ssh's words for the ssh it would run; we do the same in-process.
+	log(1, "Setting implicit ProxyCommand from ProxyJump: "+jumpCommand(req, rest, host))
 	hopCfg, err := sshconfig.Evaluate(req)
 	if err != nil {
 		return nil, nil, &Error{Msg: err.Error(), Err: err}
 	}
 	hopOpts := opts
 	hopOpts.Cipher = "" // ssh does not pass -c to the jump ssh
-	debugLog(cfg, opts)(1, fmt.Sprintf("Setting implicit ProxyCommand from ProxyJump: %s", last))
 	hop, err := dial(ctx, hopCfg, hopOpts, depth+1)
 	if err != nil {
 		return nil, nil, err
 	}
+	hop.log(1, fmt.Sprintf("channel_connect_stdio_fwd: %s:%d", cfg.HostName, cfg.Port))
 	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
 	conn, err := hop.ssh.Dial("tcp", addr)
 	if err != nil {
@@ -164,6 +167,29 @@ func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, jump str
 		return nil, nil, &Error{Msg: msg, Err: err}
 	}
 	return conn, hop, nil
+}
+
+// jumpCommand is the command ssh sets as ProxyCommand for a ProxyJump:
+// ssh [-l user] [-p port] [-J earlier hops] [-F file] [-v…] -W '[%h]:%p' host.
+func jumpCommand(req sshconfig.Request, rest, host string) string {
+	var b strings.Builder
+	b.WriteString("ssh")
+	if req.User != "" {
+		b.WriteString(" -l " + req.User)
+	}
+	if req.Port > 0 {
+		b.WriteString(" -p " + strconv.Itoa(req.Port))
+	}
+	if rest != "" {
+		b.WriteString(" -J " + rest)
+	}
+	if req.ConfigFile != "" {
+		b.WriteString(" -F " + req.ConfigFile)
+	}
+	if req.LogFlags != "" {
+		b.WriteString(" -" + req.LogFlags)
+	}
+	return b.String() + " -W '[%h]:%p' " + host
 }
 
 // parseHop parses one ProxyJump hop, [user@]host[:port] or

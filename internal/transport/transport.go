@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -69,6 +70,12 @@ type Client struct {
 	closeOnce sync.Once
 	closed    chan struct{}
 	closeErr  error
+
+	log func(level int, msg string) // ssh's debug log for this connection
+	// sendEnv and setEnv are SendEnv's patterns and SetEnv's NAME=value
+	// pairs, sent before each command.
+	sendEnv, setEnv []string
+	channels        atomic.Int32 // sessions opened, which numbers them in the log
 }
 
 // Dial connects and logs in to the destination described by cfg: directly
@@ -100,7 +107,9 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 	if err := checkSupported(cfg); err != nil {
 		return nil, err
 	}
-	printWarnings(opts.Stderr, cfg)
+	log := debugLog(cfg, opts)
+	printConfigLog(cfg, opts, log)
+	logIgnored(cfg, log)
 	algs, err := algorithms(cfg, opts.Cipher)
 	if err != nil {
 		return nil, err
@@ -109,7 +118,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 	if err != nil {
 		return nil, &Error{Msg: err.Error(), Err: err}
 	}
-	conn, via, err := connect(ctx, cfg, opts, depth)
+	conn, via, err := connect(ctx, cfg, opts, log, depth)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -135,13 +144,18 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return err
 	}
 	active := &activityConn{Conn: conn}
+	ident := &identConn{Conn: active, log: log, identified: func() {
+		log(1, fmt.Sprintf("Authenticating to %s:%d as '%s'", cfg.HostName, cfg.Port, cfg.User))
+	}}
 	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
-	client, err := handshake(ctx, active, addr, clientConfig, cfg.ConnectTimeout)
+	client, err := handshake(ctx, ident, addr, clientConfig, cfg.ConnectTimeout)
 	if err != nil {
 		return fail(loginError(a, cfg, proxied, err))
 	}
+	a.Authenticated(client)
 	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: quiet(cfg),
-		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg)}
+		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg),
+		log: log, sendEnv: cfg.All("SendEnv"), setEnv: cfg.All("SetEnv")}
 	if c.agentSock != "" && a.Distrusted() {
 		fmt.Fprint(opts.Stderr, "Agent forwarding is disabled to avoid man-in-the-middle attacks.\r\n")
 		c.agentSock = ""
@@ -154,36 +168,23 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 
 // connect opens what the SSH connection runs over; via is the jump host's
 // client when the connection goes through one.
-func connect(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (net.Conn, *Client, error) {
+func connect(ctx context.Context, cfg *sshconfig.Config, opts Options, log func(int, string), depth int) (net.Conn, *Client, error) {
 	if jump := cfg.Get("ProxyJump"); jump != "" && jump != "none" {
-		return dialJump(ctx, cfg, opts, jump, depth)
+		return dialJump(ctx, cfg, opts, log, jump, depth)
 	}
 	if cfg.ProxyCommand != "" {
+		log(1, "Executing proxy command: exec "+cfg.ProxyCommand)
 		conn, err := startProxyCommand(cfg.ProxyCommand, opts.Stderr)
 		return conn, nil, err
 	}
-	conn, err := dialTCP(ctx, cfg, opts)
+	conn, err := dialTCP(ctx, cfg, log)
 	return conn, nil, err
 }
 
-// quiet reports LogLevel QUIET (scp -q passes ssh -q): no log lines.
+// quiet reports LogLevel QUIET (scp -q passes ssh -q; ssh -G and
+// sshconfig spell it SILENT): no log lines.
 func quiet(cfg *sshconfig.Config) bool {
-	l := strings.ToUpper(cfg.Get("LogLevel"))
-	return l == "QUIET" || l == "SILENT"
-}
-
-// printWarnings shows what ssh says while reading its configuration. ssh
-// writes the inaccessible-identity warning directly (no CR, even with -q);
-// the others are log lines.
-func printWarnings(w io.Writer, cfg *sshconfig.Config) {
-	for _, msg := range cfg.Warnings {
-		switch {
-		case strings.HasPrefix(msg, "Warning: Identity file "):
-			fmt.Fprint(w, msg+"\n")
-		case !quiet(cfg):
-			fmt.Fprint(w, msg+"\r\n")
-		}
-	}
+	return cfg.Get("LogLevel") == "SILENT"
 }
 
 // checkSupported refuses settings we cannot honour yet rather than
@@ -203,10 +204,10 @@ var dialContext = func(ctx context.Context, d *net.Dialer, network, addr string)
 // retryDelay is how long ssh sleeps between ConnectionAttempts.
 var retryDelay = time.Second
 
-// dialTCP connects like ssh_connect_direct: ConnectionAttempts tries, one
-// second apart, each bounded by ConnectTimeout. A name that does not
-// resolve is not retried.
-func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn, error) {
+// dialTCP connects like ssh_connect_direct: the name is resolved once,
+// then ConnectionAttempts tries, one second apart, of each address in
+// turn, each bounded by ConnectTimeout.
+func dialTCP(ctx context.Context, cfg *sshconfig.Config, log func(int, string)) (net.Conn, error) {
 	network := "tcp"
 	switch cfg.Get("AddressFamily") {
 	case "inet":
@@ -214,12 +215,14 @@ func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn
 	case "inet6":
 		network = "tcp6"
 	}
+	addrs, err := resolve(ctx, network, cfg.HostName)
+	if err != nil {
+		return nil, &Error{Msg: dialMessage(cfg, err), Err: err}
+	}
 	attempts := 1
 	if n, err := strconv.Atoi(cfg.Get("ConnectionAttempts")); err == nil && n > 1 {
 		attempts = n
 	}
-	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
-	var err error
 	for attempt := 0; attempt < attempts; attempt++ {
 		if attempt > 0 {
 			t := time.NewTimer(retryDelay)
@@ -229,27 +232,69 @@ func dialTCP(ctx context.Context, cfg *sshconfig.Config, opts Options) (net.Conn
 				return nil, &Error{Msg: dialMessage(cfg, ctx.Err()), Err: ctx.Err()}
 			case <-t.C:
 			}
-			debugLog(cfg, opts)(1, "Trying again...")
+			log(1, "Trying again...")
 		}
-		d := net.Dialer{Timeout: cfg.ConnectTimeout}
 		var conn net.Conn
-		conn, err = dialContext(ctx, &d, network, addr)
-		if err == nil {
+		if conn, err = dialAddrs(ctx, cfg, network, addrs, log); err == nil {
+			log(1, "Connection established.")
 			return conn, nil
 		}
-		debugLog(cfg, opts)(1, fmt.Sprintf("connect to address %s port %d: %s", cfg.HostName, cfg.Port, connectReason(err)))
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			break
 		}
 	}
 	return nil, &Error{Msg: dialMessage(cfg, err), Err: err}
 }
 
+// dialAddrs tries each address in turn and returns the first connection,
+// or the last failure.
+func dialAddrs(ctx context.Context, cfg *sshconfig.Config, network string, addrs []string, log func(int, string)) (net.Conn, error) {
+	var err error
+	for _, addr := range addrs {
+		log(1, fmt.Sprintf("Connecting to %s [%s] port %d.", cfg.HostName, addr, cfg.Port))
+		d := net.Dialer{Timeout: cfg.ConnectTimeout}
+		var conn net.Conn
+		if conn, err = dialContext(ctx, &d, network, net.JoinHostPort(addr, strconv.Itoa(cfg.Port))); err == nil {
+			return conn, nil
+		}
+		log(1, fmt.Sprintf("connect to address %s port %d: %s", addr, cfg.Port, connectReason(err)))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
+}
+
+// errFamily is an address literal of the other family than -4 or -6 asks.
+var errFamily = errors.New("address family for hostname not supported")
+
+// resolve returns the addresses of host for network, as ssh's getaddrinfo
+// call does: an address literal stands for itself.
+func resolve(ctx context.Context, network, host string) ([]string, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if network == "tcp4" && ip.Is6() || network == "tcp6" && ip.Is4() {
+			return nil, errFamily
+		}
+		return []string{ip.String()}, nil
+	}
+	ips, err := net.DefaultResolver.LookupIP(ctx, "ip"+strings.TrimPrefix(network, "tcp"), host)
+	if err != nil {
+		return nil, err
+	}
+	addrs := make([]string, len(ips))
+	for i, ip := range ips {
+		addrs[i] = ip.String()
+	}
+	return addrs, nil
+}
+
 // dialMessage words a dial failure as ssh does.
 func dialMessage(cfg *sshconfig.Config, err error) string {
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	switch {
+	case errors.Is(err, errFamily):
+		return fmt.Sprintf("ssh: Could not resolve hostname %s: Address family for hostname not supported", cfg.HostName)
+	case errors.As(err, &dnsErr):
 		reason := "Name or service not known"
 		if dnsErr.IsTemporary {
 			reason = "Temporary failure in name resolution"
@@ -370,14 +415,34 @@ type process interface {
 
 // sshProcess is a command on an SSH session channel.
 type sshProcess struct {
-	s      *ssh.Session
-	stderr *termsafe.Writer
+	s       *ssh.Session
+	stderr  *termsafe.Writer
+	channel int // its number in the log
+	log     func(level int, msg string)
 }
 
 func (p *sshProcess) Wait() error {
 	err := p.s.Wait()
 	p.stderr.Close()
+	p.logExit(err)
 	return err
+}
+
+// logExit logs how the command ended as ssh does: the request that said
+// so, then ssh's own exit status (one ssh per command in OpenSSH's scp).
+func (p *sshProcess) logExit(err error) {
+	var exit *ssh.ExitError
+	switch {
+	case err == nil:
+		p.log(1, fmt.Sprintf("client_input_channel_req: channel %d rtype exit-status reply 0", p.channel))
+		p.log(1, "Exit status 0")
+	case errors.As(err, &exit) && exit.Signal() != "":
+		p.log(1, fmt.Sprintf("client_input_channel_req: channel %d rtype exit-signal reply 0", p.channel))
+		p.log(1, "Exit status -1")
+	case errors.As(err, &exit):
+		p.log(1, fmt.Sprintf("client_input_channel_req: channel %d rtype exit-status reply 0", p.channel))
+		p.log(1, fmt.Sprintf("Exit status %d", exit.ExitStatus()))
+	}
 }
 
 func (p *sshProcess) Close() error { return p.s.Close() }
@@ -389,20 +454,27 @@ func (c *Client) Start(command string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
 	}
+	channel := int(c.channels.Add(1) - 1)
+	c.log(1, fmt.Sprintf("channel %d: new session [client-session] (inactive timeout: 0)", channel))
 	c.forwardAgent(s)
-	p := &sshProcess{s: s, stderr: termsafe.NewWriter(c.stderr)}
+	p := &sshProcess{s: s, stderr: termsafe.NewWriter(c.stderr), channel: channel, log: c.log}
 	sess := &Session{proc: p}
 	s.Stderr = p.stderr
 	if sess.Stdin, err = s.StdinPipe(); err == nil {
 		sess.Stdout, err = s.StdoutPipe()
 	}
 	if err == nil {
+		err = c.sendEnvironment(s, channel, os.Environ())
+	}
+	if err == nil {
+		c.log(1, "Sending command: "+command)
 		err = s.Start(command)
 	}
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("run %q on %s: %w", command, c.dest, err)
 	}
+	c.log(2, fmt.Sprintf("exec request accepted on channel %d", channel))
 	return sess, nil
 }
 
@@ -427,6 +499,7 @@ func (c *Client) forwardAgent(s *ssh.Session) {
 	}
 	c.agentOnce.Do(func() { c.agentErr = agent.ForwardToRemote(c.ssh, c.agentSock) })
 	if c.agentErr == nil {
+		c.log(1, "Requesting authentication agent forwarding.")
 		agent.RequestAgentForwarding(s)
 	}
 }
