@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ func TestHostile(t *testing.T) {
 	t.Run("long-line", func(t *testing.T) { t.Parallel(); testHostileLongLine(t, f) })
 	t.Run("records", func(t *testing.T) { t.Parallel(); testHostileRecords(t, f) })
 	t.Run("deep", func(t *testing.T) { t.Parallel(); testHostileDeep(t, f) })
+	t.Run("error-flood", func(t *testing.T) { t.Parallel(); testHostileErrorFlood(t, f) })
 	t.Run("dir-over-file", func(t *testing.T) { t.Parallel(); testHostileDirOverFile(t, f) })
 	t.Run("stall", func(t *testing.T) { t.Parallel(); testHostileStall(t, f) })
 	t.Run("server-role", func(t *testing.T) { t.Parallel(); testHostileServerRole(t) })
@@ -223,9 +225,105 @@ exit 0`)
 		// Like OpenSSH's sink, ours goes on after a refused directory
 		// (a real source skips its content), so each further D record
 		// costs one message of the path's length: ~400 bytes out per
-		// byte in. Logged, not bounded here.
-		t.Logf("ours: %d lines, %d bytes on stderr; last line %.200q", r.stderrLines, r.stderrN, r.stderrTail)
+		// byte in. Only the first hostileShown are printed, then "lost
+		// connection" (the stream ends inside a directory), then the
+		// count of the rest.
+		hostileWantBounded(t, r, 1)
 	})
+}
+
+// hostileShown is how many error messages one copy prints before it only
+// counts them (scp's maxShown).
+const hostileShown int64 = 1000
+
+// hostileWantBounded checks a run that met more than hostileShown errors:
+// hostileShown lines, the final messages that ended the copy, then the
+// count of the rest, nothing more, and at most a path's worth of bytes per
+// line.
+func hostileWantBounded(t *testing.T, r hRun, finals int64) {
+	t.Helper()
+	t.Logf("%s: %d lines, %d bytes on stderr; last line %.200q", r.who, r.stderrLines, r.stderrN, r.stderrTail)
+	lines := hostileShown + finals + 1
+	if r.stderrLines != lines {
+		t.Errorf("%s: %d lines on stderr, want %d", r.who, r.stderrLines, lines)
+	}
+	if max := lines * (4096 + 100); r.stderrN > max {
+		t.Errorf("%s: %d bytes on stderr, want at most %d", r.who, r.stderrN, max)
+	}
+	if !hostileCountRE.MatchString(r.stderrTail) {
+		t.Errorf("%s: last line %.200q, want the count of errors not shown", r.who, r.stderrTail)
+	}
+}
+
+var hostileCountRE = regexp.MustCompile(`^scp: [0-9]+ more errors not shown$`)
+
+// Case 3b: 100,000 records that each fail, the cheapest way a server can
+// make a client print (OpenSSH prints every message). Ours prints the first
+// hostileShown exactly as OpenSSH does, then how many it left out; it
+// exits 1, its memory stays bounded and nothing outside the target changes.
+func testHostileErrorFlood(t *testing.T, f *badFake) {
+	const n = 100000
+	// The fake reads the n error replies while it writes, then leaves, as
+	// a real source leaves after the last reply (OpenSSH's client does not
+	// close its side of a download before the remote exits).
+	flood := func(rec string) string {
+		return `ack
+awk 'BEGIN { for (i = 0; i < ` + strconv.Itoa(n) + `; i++) printf "` + rec + `\n" }' &
+head -n ` + strconv.Itoa(n) + ` >/dev/null
+wait
+exit 0`
+	}
+	for _, tt := range []struct {
+		name, rec string
+		args      []string
+		setup     func(t *testing.T, s *badSpace)
+		msg       string
+	}{
+		// Each D names an existing regular file: "Not a directory".
+		{"D-over-file", "D0755 0 x", L{"-r"}, func(t *testing.T, s *badSpace) {
+			if err := os.WriteFile(filepath.Join(s.dst, "x"), []byte("precious\n"), 0o640); err != nil {
+				t.Fatal(err)
+			}
+		}, "dst/x: Not a directory\n"},
+		// Each C names an existing directory: "Is a directory".
+		{"C-over-dir", "C0644 0 x", nil, func(t *testing.T, s *badSpace) {
+			if err := os.Mkdir(filepath.Join(s.dst, "x"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, "dst/x: Is a directory\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := f.scenario(t, flood(tt.rec))
+			var runs [2]hRun
+			for i, who := range bothClients {
+				s, before := hSpace(t, f, func(s *badSpace) { tt.setup(t, s) })
+				args := append(slices.Clone(tt.args), "sshdtest:"+sc+"/x", "dst")
+				r := hClient(t, who, s, f.srv.ConfigFile, true, args...).run(t)
+				f.mustHaveRun(t, sc, "f")
+				r.wantExit(t, 1)
+				wantUnchanged(t, who, before, snapTree(t, s.base))
+				if who == whoOpenSSH {
+					t.Logf("OpenSSH: %d lines, %d bytes on stderr", r.stderrLines, r.stderrN)
+				} else {
+					r.wantClean(t)
+					r.wantRSS(t)
+					hostileWantBounded(t, r, 0)
+					if want := fmt.Sprintf("scp: %d more errors not shown", n-hostileShown); r.stderrTail != want {
+						t.Errorf("ours: last line %q, want %q", r.stderrTail, want)
+					}
+				}
+				runs[i] = r
+			}
+			// Up to the bound, ours prints what OpenSSH prints.
+			want := strings.Repeat(tt.msg, int(hostileShown))
+			for i, who := range bothClients {
+				if !strings.HasPrefix(runs[i].stderr, want) {
+					t.Errorf("%s: stderr does not start with %d × %q: %.300q", who, hostileShown, tt.msg, runs[i].stderr)
+				}
+			}
+		})
+	}
 }
 
 // Case 4: a D record over an existing regular file in the target: "Not a

@@ -21,7 +21,8 @@ const dataBufSize = 256 << 10
 var ErrLostConnection = errors.New("lost connection")
 
 // ErrIncomplete means at least one file or directory was not copied. Each
-// problem was passed to Options.Report when it happened.
+// problem was passed to Options.Report when it happened, or counted (see
+// Options.Report).
 var ErrIncomplete = errors.New("not all files were copied")
 
 // ErrAborted means the copy stopped early on a reported error the peer
@@ -50,7 +51,8 @@ type Options struct {
 	Preserve    bool // -p: send and apply times and exact modes
 	TargetIsDir bool // -d: the sink's target must be a directory
 	// Report receives each message for the user, worded as OpenSSH prints
-	// it and not yet sanitised. Nil in the server role, where OpenSSH
+	// it and not yet sanitised: the first 1000 of a copy, any that ends
+	// it, then the number left out. Nil in the server role, where OpenSSH
 	// prints nothing locally.
 	Report func(msg string)
 	// Progress, if not nil, is told about each file's data.
@@ -62,6 +64,15 @@ type Options struct {
 	Debug func(msg string)
 }
 
+// maxShown bounds the messages one copy (one Send or Receive) passes to
+// Options.Report. A hostile peer can make every record it sends fail, and
+// one 10-byte D record can cost a message as long as a path; OpenSSH prints
+// them all (hundreds of megabytes). Past the bound each message is still
+// counted as an error, and the copy goes on, but only the number of the
+// messages left out is reported, once, at the end. A message that ends the
+// copy is always reported.
+const maxShown = 1000
+
 // conn is one side's view of the stream: buffered records and statuses in,
 // records, statuses and data out, plus OpenSSH's error bookkeeping.
 type conn struct {
@@ -70,6 +81,8 @@ type conn struct {
 	w    *bufio.Writer
 	opt  *Options
 	errs int
+	// shown and hidden count the messages reported and left out (maxShown).
+	shown, hidden int
 	// fatal is set once the stream can no longer be trusted.
 	fatal error
 	// writeFailed is set once writing to the peer failed. Until then
@@ -80,26 +93,53 @@ type conn struct {
 }
 
 func newConn(ctx context.Context, r io.Reader, w io.Writer, opt *Options) *conn {
-	c := &conn{ctx: ctx, w: bufio.NewWriterSize(w, 64<<10), opt: opt}
+	c := &conn{ctx: ctx, opt: opt}
+	c.w = bufio.NewWriterSize(ctxWriter{w: w, ctx: ctx}, 64<<10)
 	c.r = bufio.NewReaderSize(flushingReader{r: r, c: c}, 64<<10)
 	return c
 }
 
 // flushingReader sends whatever is buffered for the peer before it blocks
 // waiting for the peer, so neither side can wait on a reply still sitting in
-// the other's buffer.
+// the other's buffer. Once ctx is done it reads nothing more: what the peer
+// already sent (an SSH window holds megabytes, and -l may pace reading it)
+// must not hold up a cancelled copy.
 type flushingReader struct {
 	r io.Reader
 	c *conn
 }
 
 func (f flushingReader) Read(p []byte) (int, error) {
+	if err := f.c.ctx.Err(); err != nil {
+		return 0, err
+	}
 	f.c.flush()
 	return f.r.Read(p)
 }
 
+// ctxWriter writes nothing more once ctx is done, so a cancelled source
+// stops sending data at once.
+type ctxWriter struct {
+	w   io.Writer
+	ctx context.Context
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// report passes msg to Options.Report, unless maxShown messages already
+// were and msg does not end the copy (c.fatal is set first for those).
 func (c *conn) report(msg string) {
-	if c.opt.Report != nil {
+	switch {
+	case c.opt.Report == nil:
+	case c.shown >= maxShown && c.fatal == nil:
+		c.hidden++
+	default:
+		c.shown++
 		c.opt.Report(msg)
 	}
 }
@@ -118,17 +158,19 @@ func (c *conn) runErr(msg string) {
 	c.report(msg)
 }
 
-// fail records a fatal error (reporting it once) and returns it.
+// fail records a fatal error (reporting it once) and returns it. Once the
+// copy is cancelled (^C) a broken stream is expected: the cancellation is
+// recorded instead, without a message.
 func (c *conn) fail(err error) error {
 	if c.fatal != nil {
 		return err
 	}
-	c.fatal = err
-	// Once the copy is cancelled (^C), a broken stream is expected and
-	// not worth a message.
-	if c.ctx.Err() == nil {
-		c.report(err.Error())
+	if cerr := c.ctx.Err(); cerr != nil {
+		c.fatal = cerr
+		return cerr
 	}
+	c.fatal = err
+	c.report(err.Error())
 	return err
 }
 
@@ -199,11 +241,11 @@ func (c *conn) readStatus() error {
 			return c.fail(err)
 		}
 		c.errs++
-		c.report(string(line))
 		rerr := &RemoteError{Fatal: b == KindFatal, Msg: string(line)}
 		if rerr.Fatal {
 			c.fatal = rerr
 		}
+		c.report(string(line))
 		return rerr
 	}
 	return c.fail(c.garbage(b))
@@ -221,9 +263,21 @@ func (c *conn) garbage(first byte) error {
 	return &RemoteError{Fatal: true, Msg: string(first) + string(rest)}
 }
 
-// result turns the error count into Send's and Receive's result.
+// omitted is the line that ends a copy when maxShown left n messages out.
+func omitted(n int) string {
+	if n == 1 {
+		return "scp: 1 more error not shown"
+	}
+	return fmt.Sprintf("scp: %d more errors not shown", n)
+}
+
+// result turns the error count into Send's and Receive's result, after
+// reporting how many messages maxShown left out.
 func (c *conn) result() error {
 	c.flush()
+	if c.hidden > 0 {
+		c.opt.Report(omitted(c.hidden))
+	}
 	if c.fatal != nil {
 		return c.fatal
 	}

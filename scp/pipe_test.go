@@ -7,9 +7,9 @@ import (
 )
 
 // copyLocal runs Send and Receive against each other over pipes, the way
-// the two ends of an SSH session would, and returns both results and the
-// messages each side reported.
-func copyLocal(t *testing.T, fsys FS, paths []string, target string, opt Options) (sendErr, recvErr error, msgs []string) {
+// the two ends of an SSH session would, and returns the messages each side
+// reported and both results.
+func copyLocal(t *testing.T, fsys FS, paths []string, target string, opt Options) (msgs []string, sendErr, recvErr error) {
 	t.Helper()
 	toSink, fromSource := io.Pipe()
 	toSource, fromSink := io.Pipe()
@@ -30,5 +30,5 @@ func copyLocal(t *testing.T, fsys FS, paths []string, target string, opt Options
 	for _, m := range sinkMsgs {
 		msgs = append(msgs, "sink: "+m)
 	}
-	return sendErr, recvErr, msgs
+	return msgs, sendErr, recvErr
 }

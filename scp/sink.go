@@ -43,11 +43,16 @@ func (k *sink) stop(err error) error {
 	return err
 }
 
-// screwup is OpenSSH's name for a protocol violation: tell both ends, stop.
-func (k *sink) screwup(err error) error {
-	k.runErr(err.Error())
-	return k.stop(err)
+// abort ends the copy with err after telling both ends msg. The copy is
+// marked as ended first, so that msg is shown whatever maxShown says.
+func (k *sink) abort(msg string, err error) error {
+	k.stop(err)
+	k.runErr(msg)
+	return err
 }
+
+// screwup is OpenSSH's name for a protocol violation: tell both ends, stop.
+func (k *sink) screwup(err error) error { return k.abort(err.Error(), err) }
 
 // receive handles the records of one directory level; it returns an error
 // only when the whole copy must stop.
@@ -74,21 +79,22 @@ func (k *sink) receive(target string, depth int) error {
 			return err
 		}
 		switch rec.Kind {
-		case KindWarning, KindFatal:
+		case KindWarning:
 			k.errs++
 			k.report(rec.Text)
-			if rec.Kind == KindFatal {
-				return k.stop(&RemoteError{Fatal: true, Msg: rec.Text})
-			}
 			continue
+		case KindFatal:
+			k.errs++
+			err := k.stop(&RemoteError{Fatal: true, Msg: rec.Text})
+			k.report(rec.Text)
+			return err
 		case KindTime:
 			times = &rec
 			k.sendOK()
 			continue
 		}
 		if !validName(rec.Name) {
-			k.runErr("error: unexpected filename: " + rec.Name)
-			return k.stop(ErrAborted)
+			return k.abort("error: unexpected filename: "+rec.Name, ErrAborted)
 		}
 		if k.opt.NameCheck != nil && !k.opt.NameCheck.Match(rec.Name) {
 			return k.screwup(protocolErr("filename does not match request"))
@@ -123,6 +129,10 @@ func (k *sink) receive(target string, depth int) error {
 // ErrLostConnection inside a directory, where the source owes us an E.
 func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	line, err := k.readLine()
+	if err != nil && k.ctx.Err() != nil {
+		// Cancelled: no message, and nothing more for the peer.
+		return Record{}, k.fail(err)
+	}
 	if errors.Is(err, io.EOF) {
 		if depth > 0 {
 			return Record{}, k.fail(ErrLostConnection)
@@ -135,9 +145,9 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	}
 	if err != nil {
 		// The stream ended inside a record: OpenSSH says so to the peer.
-		k.runErr(protocolErr("lost connection").Error())
-		return Record{}, k.stop(ErrLostConnection)
+		return Record{}, k.abort(protocolErr("lost connection").Error(), ErrLostConnection)
 	}
+	k.debug("Sink: %s", line)
 	rec, err := ParseRecord(line)
 	if err == nil {
 		if rec.Kind == KindEndDir {
@@ -147,8 +157,7 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	}
 	if first && len(line) > 0 && errors.As(err, &pe) && pe.Reason == "expected control record" {
 		// Typically the remote shell's complaint, such as "No match.".
-		k.runErr(string(cString(line)))
-		return Record{}, k.stop(ErrAborted)
+		return Record{}, k.abort(string(cString(line)), ErrAborted)
 	}
 	return Record{}, k.screwup(err)
 }
@@ -158,13 +167,11 @@ func (k *sink) checkDir(target string) error {
 	fi, err := k.fsys.Stat(target)
 	switch {
 	case err != nil:
-		k.runErr(target + ": " + strerror(err))
+		return k.abort(target+": "+strerror(err), ErrAborted)
 	case !fi.IsDir():
-		k.runErr(target + ": Not a directory")
-	default:
-		return nil
+		return k.abort(target+": Not a directory", ErrAborted)
 	}
-	return k.stop(ErrAborted)
+	return nil
 }
 
 func joinName(dir, name string) string {

@@ -391,7 +391,7 @@ func TestCopyLocal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := sourceTree()
 			m.dir("/out")
-			sendErr, recvErr, msgs := copyLocal(t, m, tt.paths, tt.target, tt.opt)
+			msgs, sendErr, recvErr := copyLocal(t, m, tt.paths, tt.target, tt.opt)
 			if !sameErr(sendErr, tt.err) || !sameErr(recvErr, tt.err) {
 				t.Errorf("errors %v, %v; want %v", sendErr, recvErr, tt.err)
 			}
