@@ -56,6 +56,9 @@ func (r *run) main() int {
 		r.print(err.Error())
 		return 1
 	}
+	if r.opts.Recursive {
+		r.meter.BeginTransfer(r.uploadCount(sources, tgt))
+	}
 	if tgt.Remote {
 		r.toRemote(sources, tgt)
 	} else {
@@ -66,6 +69,9 @@ func (r *run) main() int {
 			}
 		}
 		r.toLocal(sources, tgt.Path)
+	}
+	if r.ctx.Err() == nil { // after ^C, only the way out
+		r.meter.EndTransfer()
 	}
 	for _, c := range r.clients {
 		if c.c != nil {
@@ -201,47 +207,6 @@ func (r *run) remoteDirect(src, tgt Operand) {
 	}
 }
 
-// relay copies from one remote host to another through us (-3, OpenSSH's
-// default): the source host's `scp -f` feeds the target host's `scp -t`
-// and we pass the bytes along untouched, as OpenSSH does.
-func (r *run) relay(src, tgt Operand) {
-	from, err := r.start(src, "-f", src.Path)
-	if err != nil {
-		r.printSSH(err.Error())
-		r.errs++
-		return
-	}
-	to, err := r.start(tgt, "-t", tgt.Path)
-	if err != nil {
-		r.printSSH(err.Error())
-		r.errs++
-		from.Close()
-		from.Wait()
-		return
-	}
-	acks := make(chan struct{})
-	go func() {
-		io.Copy(from.Stdin, to.Stdout)
-		from.Stdin.Close()
-		close(acks)
-	}()
-	_, err = io.Copy(to.Stdin, from.Stdout)
-	to.Stdin.Close()
-	if err != nil {
-		// The target went away; the source may be blocked sending to us
-		// and would never exit on its own.
-		r.print("lost connection")
-		from.Close()
-	}
-	<-acks
-	// Either side's failure reached only the other side's protocol
-	// stream; its exit status is how we learn of it.
-	errFrom, errTo := from.Wait(), to.Wait()
-	if errFrom != nil || errTo != nil {
-		r.errs++
-	}
-}
-
 func (r *run) toLocal(sources []string, target string) {
 	for _, s := range sources {
 		if r.ctx.Err() != nil {
@@ -350,22 +315,23 @@ func (r *run) exec(op Operand, cmd string) (*transport.Session, error) {
 	if user == "" {
 		user = "(unspecified)"
 	}
-	if r.opts.Program != "" {
-		// -S: the program is the transport, one run per session, as OpenSSH.
-		port := r.opts.PortNum
-		if op.Port != 0 {
-			port = op.Port
+	if r.opts.Program == "" {
+		// As OpenSSH, the line comes before the connection is attempted.
+		r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command %s", op.Host, user, cmd))
+		c, err := r.connect(op)
+		if err != nil {
+			return nil, err
 		}
-		r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command %s", r.opts.Program, op.Host, user, cmd))
-		args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
-		return transport.StartProgram(r.ctx, r.opts.Program, args, cmd, r.stderr)
+		return c.Start(cmd)
 	}
-	c, err := r.connect(op)
-	if err != nil {
-		return nil, err
+	// -S: the program is the transport, one run per session, as OpenSSH.
+	port := r.opts.PortNum
+	if op.Port != 0 {
+		port = op.Port
 	}
-	r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command %s", op.Host, user, cmd))
-	return c.Start(cmd)
+	r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command %s", r.opts.Program, op.Host, user, cmd))
+	args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
+	return transport.StartProgram(r.ctx, r.opts.Program, args, cmd, r.stderr)
 }
 
 func (r *run) connect(op Operand) (*transport.Client, error) {
@@ -394,13 +360,15 @@ func (r *run) prompter() auth.Prompter {
 }
 
 func (r *run) dial(host, user string, port int) (*transport.Client, error) {
+	options, logFlags := sshOptions(r.opts.SSHArgs)
 	cfg, err := sshconfig.Evaluate(sshconfig.Request{
 		Host:       host,
 		User:       user,
 		Port:       port,
 		ConfigFile: r.opts.ConfigFile,
-		Options:    sshOptions(r.opts.SSHArgs),
+		Options:    options,
 		Identities: r.opts.Identities,
+		LogFlags:   logFlags,
 	})
 	if err != nil {
 		return nil, err
@@ -410,8 +378,9 @@ func (r *run) dial(host, user string, port int) (*transport.Client, error) {
 }
 
 // sshOptions turns the ssh arguments scp forwards into -o settings, in
-// command-line order (ssh keeps the first value obtained).
-func sshOptions(args []string) []string {
+// command-line order (ssh keeps the first value obtained), and the -v and
+// -q among them into ssh's log flags ("vqv"), which decide LogLevel.
+func sshOptions(args []string) (options []string, logFlags string) {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
@@ -433,13 +402,13 @@ func sshOptions(args []string) []string {
 			out = append(out, "Compression=yes")
 		case a == "-A":
 			out = append(out, "ForwardAgent=yes")
-		case a == "-q":
-			out = append(out, "LogLevel=QUIET")
+		case a == "-q" || a == "-v":
+			logFlags += a[1:]
 		}
 	}
 	// After the user's settings, so that only -A or -o ForwardAgent
 	// forwards the agent, never ssh_config alone (as OpenSSH's scp).
-	return append(out, "ForwardAgent=no")
+	return append(out, "ForwardAgent=no"), logFlags
 }
 
 // localCopy copies within this machine as OpenSSH does by running

@@ -75,15 +75,9 @@ func etaField(stalled, rate, left int64, elapsed float64) string {
 	} else {
 		seconds = int64(elapsed)
 	}
-	hours := seconds / 3600
-	seconds -= hours * 3600
-	minutes := seconds / 60
-	seconds -= minutes * 60
-	var s string
-	if hours != 0 {
-		s = fmt.Sprintf("%d:%02d:%02d", hours, minutes, seconds)
-	} else {
-		s = fmt.Sprintf("  %02d:%02d", minutes, seconds)
+	s := clock(seconds)
+	if seconds < 3600 {
+		s = "  " + s
 	}
 	if left > 0 {
 		return s + " ETA"
@@ -91,21 +85,38 @@ func etaField(stalled, rate, left int64, elapsed float64) string {
 	return s + "    "
 }
 
+// clock is a duration as OpenSSH's meter shows it: "MM:SS", or "H:MM:SS" from an hour on.
+func clock(seconds int64) string {
+	if seconds >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", seconds/3600, seconds/60%60, seconds%60)
+	}
+	return fmt.Sprintf("%02d:%02d", seconds/60, seconds%60)
+}
+
+// minNameCols is the least room a whole-transfer tag leaves for the file's name.
+const minNameCols = 10
+
 // formatLine is one redraw for a terminal cols wide: \r and the line cut to cols−1 columns. The name column
 // (cols−35 wide, sanitised, cut and padded by display width) is left out when the terminal has no room for
-// it; nothing at all is drawn on a terminal under 3 columns, where OpenSSH gives up too.
-func formatLine(name string, cols, percent int, pos, rate int64, eta string) string {
+// it; nothing at all is drawn on a terminal under 3 columns, where OpenSSH gives up too. A tag (ASCII), if
+// not empty, ends the name column when it leaves the name minNameCols; tagged tells whether it did.
+func formatLine(name, tag string, cols, percent int, pos, rate int64, eta string) (line string, tagged bool) {
 	if cols < 3 {
-		return ""
+		return "", false
 	}
 	var b strings.Builder
 	b.WriteByte('\r')
 	room := cols - 1 // columns after the \r
 	if nameCols := cols - infoCols; nameCols > 0 {
-		b.WriteString(nameField(name, nameCols)) // exactly nameCols columns
+		if tag != "" && nameCols-len(tag)-1 >= minNameCols {
+			b.WriteString(nameField(name, nameCols-len(tag)-1) + " " + tag) // exactly nameCols columns
+			tagged = true
+		} else {
+			b.WriteString(nameField(name, nameCols))
+		}
 		room -= nameCols
 	}
 	info := fmt.Sprintf(" %3d%% %s %s/s %s", percent, formatSize(pos), formatRate(rate), eta) // ASCII only
 	b.WriteString(info[:min(len(info), room)])
-	return b.String()
+	return b.String(), tagged
 }

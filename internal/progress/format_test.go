@@ -138,8 +138,8 @@ func TestFormatLine(t *testing.T) {
 		{"a.bin", 2, 100, 3 << 20, 1, "  00:00    ", ""}, // too narrow for anything
 	}
 	for _, tt := range tests {
-		got := formatLine(tt.name, tt.cols, tt.percent, tt.pos, tt.rate, tt.eta)
-		if got != tt.want {
+		got, tagged := formatLine(tt.name, "", tt.cols, tt.percent, tt.pos, tt.rate, tt.eta)
+		if got != tt.want || tagged {
 			t.Errorf("formatLine(%q, %d, …)\n got %q\nwant %q", tt.name, tt.cols, got, tt.want)
 		}
 		if got != "" && cols(got) != tt.cols-1 {

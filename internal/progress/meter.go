@@ -1,8 +1,10 @@
 package progress
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +36,8 @@ type barMeter struct {
 
 	mu       sync.Mutex    // Add runs on the data goroutine, the resize watcher on its own
 	active   bool          // between Start and Finish
+	tagged   bool          // the line on screen carries the whole transfer's tag
+	whole    *transfer     // between BeginTransfer and EndTransfer
 	name     string        // as given; sanitised at each redraw, for the width then current
 	width    int           // terminal columns
 	st       meterState    // OpenSSH's bookkeeping
@@ -103,6 +107,88 @@ func (s *meterState) eta(transferred int64, elapsed float64, left int64) string 
 	return etaField(s.stalled, s.rate, left, elapsed)
 }
 
+// transfer is the bookkeeping of a whole transfer (-r) for its tag and summary.
+type transfer struct {
+	start   time.Time // when the first file started: connecting is not transferring
+	files   int       // files expected, 0 when not known
+	bytes   int64     // their bytes, when files is known
+	started int       // files started
+	done    int       // files ended with every byte counted
+	moved   int64     // bytes counted in the files ended
+}
+
+// tag is the transfer's position shown at the end of the name column while a file moves: "[3/10 45%]" (file
+// 3 of 10, 45% of all bytes) when the totals are known and hold, "[3/?]" otherwise. counter is the current
+// file's bytes so far.
+func (t *transfer) tag(counter int64) string {
+	moved := t.moved + counter
+	if t.known(moved) {
+		return fmt.Sprintf("[%d/%d %d%%]", t.started, t.files, percentDone(moved, t.bytes))
+	}
+	return fmt.Sprintf("[%d/?]", t.started)
+}
+
+// known tells whether the totals are known and still hold (the tree may have changed since it was counted).
+func (t *transfer) known(moved int64) bool {
+	return t.files > 0 && t.started <= t.files && moved <= t.bytes
+}
+
+// summary is the line that ends a transfer: "12 of 12 files, 3072KB in 00:04, 768.0KB/s" (without a known
+// total, "12 files"), counting the files that moved whole and every byte that moved.
+func (t *transfer) summary(now time.Time) string {
+	elapsed := now.Sub(t.start).Seconds()
+	rate := t.moved
+	if elapsed > 0 {
+		rate = int64(float64(t.moved) / elapsed)
+	}
+	total := t.done
+	files := fmt.Sprintf("%d", t.done)
+	if t.known(t.moved) {
+		total = t.files
+		files = fmt.Sprintf("%d of %d", t.done, t.files)
+	}
+	noun := "files"
+	if total == 1 {
+		noun = "file"
+	}
+	size := strings.TrimSpace(formatSize(t.moved))
+	if size[len(size)-1] <= '9' { // plain bytes
+		size += "B"
+	}
+	return fmt.Sprintf("%s %s, %s in %s, %s/s", files, noun, size, clock(int64(elapsed)), strings.TrimSpace(formatRate(rate)))
+}
+
+// BeginTransfer starts a whole transfer (-r): from now on each file's line shows the transfer's position
+// while the file moves, and EndTransfer writes a summary line. count, if not nil, returns the files and bytes
+// the transfer will move; it is called at once.
+func (m *barMeter) BeginTransfer(count func() (files int, bytes int64)) {
+	t := &transfer{}
+	if count != nil {
+		t.files, t.bytes = count()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.whole = t
+}
+
+// EndTransfer ends the whole transfer with its summary line, if any file was started and we are in the
+// foreground.
+func (m *barMeter) EndTransfer() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.whole
+	if t == nil {
+		return
+	}
+	m.finish()
+	m.whole = nil
+	if t.started == 0 || !m.fg() || m.width < 3 {
+		return
+	}
+	line := t.summary(m.now())
+	_, _ = progressbar.Bprintf(m.bar, "%s\n", line[:min(len(line), m.width-1)]) // ASCII: bytes are columns
+}
+
 // Start draws the file's first line at once (100% already for an empty file) and watches for resizes.
 func (m *barMeter) Start(name string, size int64) {
 	m.mu.Lock()
@@ -110,6 +196,12 @@ func (m *barMeter) Start(name string, size int64) {
 	m.end() // a file never finished
 	now := m.now()
 	m.active, m.name, m.width = true, name, m.cols()
+	if m.whole != nil {
+		if m.whole.started == 0 {
+			m.whole.start = now
+		}
+		m.whole.started++
+	}
 	m.st = meterState{start: now, lastUpdate: now, size: max(size, 0)}
 	if m.resized != nil { // before the first draw, so that no resize after it goes unseen
 		if c, stop := m.resized(); c != nil {
@@ -117,7 +209,7 @@ func (m *barMeter) Start(name string, size int64) {
 			go m.watch(c, m.quit)
 		}
 	}
-	m.redraw()
+	m.redraw(true)
 	m.nextTick = now.Add(redrawEvery) // whether drawn or not, like OpenSSH's alarm set after its first draw
 }
 
@@ -134,16 +226,22 @@ func (m *barMeter) Add(n int64) {
 	}
 	m.st.counter += n
 	if !m.now().Before(m.nextTick) {
-		m.redraw()
+		m.redraw(true)
 	}
 }
 
 // Finish ends the file's line: redrawn if its last redraw did not show every byte counted (so a complete file
-// shows 100% with its whole-transfer rate and duration, a short one where it stopped), then a newline. Like
-// OpenSSH it writes neither in the background.
+// shows 100% with its whole-transfer rate and duration, a short one where it stopped) or showed a transfer's
+// tag, so that the line left on screen is OpenSSH's; then a newline. Like OpenSSH it writes neither in the
+// background.
 func (m *barMeter) Finish() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.finish()
+}
+
+// finish is Finish; mu is held.
+func (m *barMeter) finish() {
 	if !m.active {
 		return
 	}
@@ -151,14 +249,20 @@ func (m *barMeter) Finish() {
 	if !m.fg() {
 		return
 	}
-	if m.st.curPos != m.st.size {
-		m.redraw()
+	if m.st.curPos != m.st.size || m.tagged {
+		m.redraw(false)
 	}
 	_, _ = progressbar.Bprintf(m.bar, "\n")
 }
 
-// end marks the file finished and stops its resize watcher; mu is held.
+// end marks the file finished, counts it in the transfer and stops its resize watcher; mu is held.
 func (m *barMeter) end() {
+	if m.active && m.whole != nil {
+		m.whole.moved += m.st.counter
+		if m.st.counter == m.st.size {
+			m.whole.done++
+		}
+	}
 	m.active = false
 	if m.quit != nil {
 		m.stop()
@@ -183,14 +287,15 @@ func (m *barMeter) watch(c <-chan os.Signal, quit chan struct{}) {
 		default:
 		}
 		m.width = m.cols()
-		m.redraw()
+		m.redraw(true)
 		m.mu.Unlock()
 	}
 }
 
 // redraw is refresh_progress_meter: nothing, not even bookkeeping, outside the foreground process group;
-// otherwise it updates the rate and stall time and writes the line. mu is held.
-func (m *barMeter) redraw() {
+// otherwise it updates the rate and stall time and writes the line, with the transfer's tag if withTag.
+// mu is held.
+func (m *barMeter) redraw(withTag bool) {
 	if !m.fg() {
 		return
 	}
@@ -202,6 +307,11 @@ func (m *barMeter) redraw() {
 		return
 	}
 	eta := m.st.eta(transferred, elapsed, left)
-	line := formatLine(m.name, m.width, percentDone(m.st.curPos, m.st.size), m.st.curPos, m.st.rate, eta)
+	tag := ""
+	if withTag && m.whole != nil {
+		tag = m.whole.tag(m.st.curPos)
+	}
+	var line string
+	line, m.tagged = formatLine(m.name, tag, m.width, percentDone(m.st.curPos, m.st.size), m.st.curPos, m.st.rate, eta)
 	_, _ = progressbar.Bprintf(m.bar, "%s", line) // a meter never fails a copy
 }

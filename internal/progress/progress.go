@@ -1,6 +1,8 @@
 // Package progress draws scp's per-file progress meter exactly as OpenSSH's progressmeter.c does: one line
 // per file on the terminal, redrawn about once a second and when the window is resized, written through
-// github.com/schollz/progressbar/v3.
+// github.com/schollz/progressbar/v3. For a whole transfer (-r), which OpenSSH's meter does not follow, it
+// adds the transfer's position to each line while its file moves (the line left on screen is OpenSSH's)
+// and a summary line at the end.
 package progress
 
 import (
@@ -17,6 +19,10 @@ type Meter interface {
 	Start(name string, size int64)
 	Add(n int64)
 	Finish()
+	// BeginTransfer and EndTransfer bracket a whole transfer of any number of files (-r). count, if not
+	// nil, returns the files and bytes to come; it is called at once, and only by a meter that is shown.
+	BeginTransfer(count func() (files int, bytes int64))
+	EndTransfer()
 }
 
 // New returns the meter for this process: a real meter on out when out is a terminal, we are in the
@@ -43,3 +49,6 @@ type nop struct{}
 func (nop) Start(string, int64) {}
 func (nop) Add(int64)           {}
 func (nop) Finish()             {}
+
+func (nop) BeginTransfer(func() (int, int64)) {}
+func (nop) EndTransfer()                      {}

@@ -46,6 +46,12 @@ func helper(mode string) error {
 		}
 		drive(New(os.Stdout, false))
 		return nil
+	case "transfer": // the files of drive as one whole transfer (-r)
+		m := New(os.Stdout, false)
+		m.BeginTransfer(func() (int, int64) { return 3, 3<<20 + 1234 })
+		drive(m)
+		m.EndTransfer()
+		return nil
 	case "resize": // one file, held open until stdin says go (see TestTerminalResize)
 		m := New(os.Stdout, false)
 		m.Start("w.bin", 100)
@@ -268,6 +274,35 @@ func TestTerminalShowsEachFile(t *testing.T) {
 	if n := len(lines[2]); n != 1 {
 		t.Errorf("empty file drawn %d times, want once", n)
 	}
+}
+
+// TestTerminalShowsTransfer: in a whole transfer each line's redraws carry its tag, but the line left on screen
+// is the same as without one, and a summary line follows.
+func TestTerminalShowsTransfer(t *testing.T) {
+	const cols = 80
+	out := runOnPTY(t, "transfer", cols)
+	cut := strings.LastIndex(strings.TrimSuffix(out, "\r\n"), "\r\n") + 2
+	files, summary := out[:cut], strings.TrimSuffix(out[cut:], "\r\n")
+	lines := redraws(t, files, cols)
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines before the summary, want one per file: %q", len(lines), out)
+	}
+	evil := regexp.QuoteMeta(`evil\033[31mred`)
+	want := []struct{ first, final string }{
+		{`a\.bin +\[1/3 0%\]   0%    0     0\.0KB/s   --:-- ETA`, `a\.bin {40} 100% 3072KB ` + rateRE + `   00:00    `},
+		{evil + ` +\[2/3 99%\]   0%    0     0\.0KB/s   --:-- ETA`, evil + ` {30} 100% 1234   ` + rateRE + `   00:00    `},
+		{`empty +\[3/3 100%\] 100%    0     0\.0KB/s   00:00    `, `empty {40} 100%    0     0\.0KB/s   00:00    `},
+	}
+	for i, w := range want {
+		segs := lines[i]
+		if len(segs) < 2 {
+			t.Errorf("line %d has %d redraws, want the tagged ones and the final one: %q", i, len(segs), segs)
+			continue
+		}
+		wantMatch(t, "first redraw", segs[0], w.first)
+		wantMatch(t, "final redraw", segs[len(segs)-1], w.final)
+	}
+	wantMatch(t, "summary", summary, `3 of 3 files, 3073KB in \d\d:\d\d, \d+\.\d[KMGT]B/s`)
 }
 
 // TestTerminalResize resizes the terminal while a file is under way: SIGWINCH redraws it at the new width.
