@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 )
 
@@ -50,7 +49,8 @@ func testMain(m *testing.M) int {
 	}
 	if ours != "" {
 		oursBin = filepath.Join(workDir, "remotebin")
-		if err := os.Mkdir(oursBin, 0o755); err == nil {
+		err := os.Mkdir(oursBin, 0o755)
+		if err == nil {
 			err = os.Symlink(ours, filepath.Join(oursBin, "scp"))
 		}
 		if err != nil {
@@ -63,9 +63,10 @@ func testMain(m *testing.M) int {
 
 // build compiles ./cmd/scp into dir and returns the binary's path.
 func build(dir string) (string, error) {
+	// go test puts its own GOROOT/bin first in PATH.
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return "", err
 	}
 	out := filepath.Join(dir, "scp")
 	cmd := exec.Command(gobin, "build", "-o", out, "./cmd/scp")

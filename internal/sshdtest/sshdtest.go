@@ -79,6 +79,10 @@ type Config struct {
 	// before "Match" (for a key of a type already loaded, sshd uses the
 	// first). KnownHosts lists all of them.
 	HostKeys []string
+	// Program, if non-empty, is the absolute path Start runs instead of
+	// SSHD: a symlink to SSHD under another name gives the server a PAM
+	// service of that name (sshd names its service after argv[0]).
+	Program string
 }
 
 // Start starts sshd and stops it in t.Cleanup. It skips the test if
@@ -87,6 +91,13 @@ func Start(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	if _, err := os.Stat(SSHD); err != nil {
 		t.Skipf("sshdtest: %s not available: %v", SSHD, err)
+	}
+	program := SSHD
+	if cfg.Program != "" {
+		if !filepath.IsAbs(cfg.Program) {
+			t.Fatalf("sshdtest: Program %q is not an absolute path (sshd re-executes itself)", cfg.Program)
+		}
+		program = cfg.Program
 	}
 	u, err := user.Current()
 	if err != nil {
@@ -135,7 +146,7 @@ func Start(t testing.TB, cfg Config) *Server {
 		if err := os.WriteFile(sshdConfig, []byte(conf), 0o600); err != nil {
 			t.Fatalf("sshdtest: %v", err)
 		}
-		up, log, err := s.run(sshdConfig)
+		up, log, err := s.run(program, sshdConfig)
 		if err != nil {
 			t.Fatalf("sshdtest: %v", err)
 		}
@@ -228,10 +239,10 @@ func hostKeys(files []string, dir string) (paths []string, pubs [][]byte, err er
 	return paths, pubs, nil
 }
 
-// run starts sshd and waits until it has reported "Server listening"
-// and answers with an SSH banner (up is true), or it has exited (up is
-// false and log holds its output).
-func (s *Server) run(sshdConfig string) (up bool, log string, err error) {
+// run starts program (sshd) and waits until it has reported "Server
+// listening" and answers with an SSH banner (up is true), or it has exited
+// (up is false and log holds its output).
+func (s *Server) run(program, sshdConfig string) (up bool, log string, err error) {
 	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return false, "", err
@@ -241,7 +252,7 @@ func (s *Server) run(sshdConfig string) (up bool, log string, err error) {
 		logf.Close()
 		return false, "", err
 	}
-	cmd := exec.Command(SSHD, "-D", "-e", "-f", sshdConfig)
+	cmd := exec.Command(program, "-D", "-e", "-f", sshdConfig)
 	cmd.Stdin = nil
 	cmd.Stdout = pw
 	cmd.Stderr = pw
@@ -250,7 +261,7 @@ func (s *Server) run(sshdConfig string) (up bool, log string, err error) {
 		pr.Close()
 		pw.Close()
 		logf.Close()
-		return false, "", fmt.Errorf("start %s: %w", SSHD, err)
+		return false, "", fmt.Errorf("start %s: %w", program, err)
 	}
 	pw.Close()
 
