@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"syscall"
 
 	"github.com/goscp/goscp/internal/termsafe"
 )
@@ -33,17 +32,3 @@ var (
 	errNoPrompter      = errors.New("auth: cannot prompt without a terminal or in batch mode")
 	errInterrupted     = errors.New("auth: interrupted")
 )
-
-// strerror words a file error as the C library does, which is what ssh
-// prints: "No such file or directory".
-func strerror(err error) string {
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return err.Error()
-	}
-	s := errno.Error()
-	if s != "" {
-		s = strings.ToUpper(s[:1]) + s[1:]
-	}
-	return s
-}

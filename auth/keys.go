@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // acceptedKeyTypes are the key types ssh 9.2 offers by default
@@ -260,7 +262,7 @@ func (k *keyFile) load() (ssh.Signer, error) {
 func (k *keyFile) read() (ssh.Signer, error) {
 	fi, err := os.Stat(k.path)
 	if err != nil {
-		msg := fmt.Sprintf("no such identity: %s: %s", k.path, strerror(err))
+		msg := fmt.Sprintf("no such identity: %s: %s", k.path, strerror.Text(err))
 		if k.explicit {
 			k.ui.log(msg)
 		} else {
@@ -279,7 +281,7 @@ func (k *keyFile) read() (ssh.Signer, error) {
 	}
 	data, err := os.ReadFile(k.path)
 	if err != nil {
-		return nil, k.failed(strerror(err))
+		return nil, k.failed(strerror.Text(err))
 	}
 	s, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/goscp/goscp/internal/pattern"
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // marker is the optional @-word that starts a known_hosts line.
@@ -300,10 +301,10 @@ func (u *ui) createSSHDir(file string) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Mkdir(dir, 0o700); err != nil {
-			u.log(fmt.Sprintf("Could not create directory '%s' (%s).", dir, strerror(err)))
+			u.log(fmt.Sprintf("Could not create directory '%s' (%s).", dir, strerror.Text(err)))
 		}
 	case err != nil:
-		u.log(fmt.Sprintf("Could not stat %s: %s", dir, strerror(err)))
+		u.log(fmt.Sprintf("Could not stat %s: %s", dir, strerror.Text(err)))
 	}
 }
 

@@ -9,9 +9,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/goscp/goscp/scp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/goscp/goscp/scp"
 )
 
 // connect dials an SSH server with the user's key and known_hosts file.

@@ -1,12 +1,9 @@
 package scp
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"os"
-	"strings"
-	"syscall"
 	"time"
 )
 
@@ -100,27 +97,6 @@ func goMode(u uint32) fs.FileMode {
 		m |= fs.ModeSticky
 	}
 	return m
-}
-
-// strerror words an error like C's strerror does, as OpenSSH prints it:
-// "No such file or directory" rather than Go's "open x: no such file ...".
-func strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return capitalize(errno.Error())
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return capitalize(pe.Err.Error())
-	}
-	return err.Error()
-}
-
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // fileTimes returns a file's access and modification times.

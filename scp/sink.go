@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"time"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // Receive is the sink side of a copy into target, a file or directory on
@@ -167,7 +169,7 @@ func (k *sink) checkDir(target string) error {
 	fi, err := k.fsys.Stat(target)
 	switch {
 	case err != nil:
-		return k.abort(target+": "+strerror(err), ErrAborted)
+		return k.abort(target+": "+strerror.Text(err), ErrAborted)
 	case !fi.IsDir():
 		return k.abort(target+": Not a directory", ErrAborted)
 	}
@@ -198,7 +200,7 @@ func (k *sink) receiveDir(dst string, mode uint32, times *Record, depth int) err
 		// source tree can be filled in; its mode is set at E.
 		setMode = true
 		if err := k.fsys.Mkdir(dst, goMode(mode|0700)); err != nil {
-			k.runErr(dst + ": " + strerror(err))
+			k.runErr(dst + ": " + strerror.Text(err))
 			return nil
 		}
 	}
@@ -220,7 +222,7 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 	createMode := mode | 0200
 	f, err := k.fsys.OpenWrite(dst, goMode(createMode))
 	if err != nil {
-		k.runErr(dst + ": " + strerror(err))
+		k.runErr(dst + ": " + strerror.Text(err))
 		return
 	}
 	k.sendOK()
@@ -236,11 +238,11 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 		return
 	}
 	if writeErr != nil {
-		note(dst + ": " + strerror(writeErr))
+		note(dst + ": " + strerror.Text(writeErr))
 	}
 	if writeErr == nil && (!exists || fi.Mode().IsRegular()) {
 		if err := f.Truncate(size); err != nil {
-			note(dst + ": truncate: " + strerror(err))
+			note(dst + ": truncate: " + strerror.Text(err))
 		}
 	}
 	// With -p the mode is set exactly (we cannot clear the process umask
@@ -248,11 +250,11 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 	// its owner's sake gets its real mode back. Existing files keep theirs.
 	if k.opt.Preserve || (!exists && createMode != mode) {
 		if err := f.Chmod(goMode(mode)); err != nil {
-			note(dst + ": set mode: " + strerror(err))
+			note(dst + ": set mode: " + strerror.Text(err))
 		}
 	}
 	if err := f.Close(); err != nil {
-		note(dst + ": close: " + strerror(err))
+		note(dst + ": close: " + strerror.Text(err))
 	}
 	// The source's own verdict on the data; a warning was reported.
 	k.readStatus()
@@ -261,7 +263,7 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 	}
 	if times != nil && writeErr == nil {
 		if err := k.setTimes(dst, times); err != nil {
-			note(dst + ": set times: " + strerror(err))
+			note(dst + ": set times: " + strerror.Text(err))
 		}
 	}
 	if noted != "" {

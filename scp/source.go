@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"strings"
 	"syscall"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // Send is the source side of a copy: it waits for the sink's first reply,
@@ -58,13 +60,13 @@ func (s *source) sendPath(name string) error {
 	}
 	f, err := s.fsys.Open(name)
 	if err != nil {
-		s.runErr(shown + ": " + strerror(err))
+		s.runErr(shown + ": " + strerror.Text(err))
 		return nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		s.runErr(shown + ": " + strerror(err))
+		s.runErr(shown + ": " + strerror.Text(err))
 		return nil
 	}
 	switch {
@@ -107,7 +109,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 		return
 	}
 	if readErr != nil {
-		s.runErr(shown + ": " + strerror(readErr))
+		s.runErr(shown + ": " + strerror.Text(readErr))
 	} else {
 		s.sendOK()
 	}
@@ -164,7 +166,7 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				s.runErr(shown + ": " + strerror(err))
+				s.runErr(shown + ": " + strerror.Text(err))
 			}
 			break
 		}

@@ -16,6 +16,8 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // Options are cp's options that scp passes on.
@@ -100,7 +102,7 @@ func (c *copier) run(src, target string) bool {
 		sst, err = stat(src)
 	}
 	if err != nil {
-		c.fail("cannot stat %s: %s", quote(src), errText(err))
+		c.fail("cannot stat %s: %s", quote(src), strerror.Text(err))
 		return false
 	}
 	if sst.kind == kindDir && !c.opts.Recursive {
@@ -143,7 +145,7 @@ func (c *copier) copy(src, dst string, sst fileInfo, newDst, operand bool) bool 
 		case err == nil:
 			exists = true
 		case !isNotExist(err):
-			c.fail("cannot stat %s: %s", quote(dst), errText(err))
+			c.fail("cannot stat %s: %s", quote(dst), strerror.Text(err))
 			return false
 		case follow:
 			if l, lerr := lstat(dst); lerr == nil && l.kind == kindSymlink {
@@ -257,12 +259,12 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 			mode &^= 0o077
 		}
 		if err := mkdir(dst, mode); err != nil {
-			c.fail("cannot create directory %s: %s", quote(dst), errText(err))
+			c.fail("cannot create directory %s: %s", quote(dst), strerror.Text(err))
 			return false
 		}
 		var err error
 		if made, err = lstat(dst); err != nil {
-			c.fail("cannot stat %s: %s", quote(dst), errText(err))
+			c.fail("cannot stat %s: %s", quote(dst), strerror.Text(err))
 			return false
 		}
 		if !c.firstDirMade {
@@ -272,7 +274,7 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 		// The owner must be able to fill it; its mode is put back after.
 		if made.perm&0o700 != 0o700 {
 			if err := chmod(dst, made.perm|0o700); err != nil {
-				c.fail("setting permissions for %s: %s", quote(dst), errText(err))
+				c.fail("setting permissions for %s: %s", quote(dst), strerror.Text(err))
 				return false
 			}
 			restore = true
@@ -281,7 +283,7 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 	ok := true
 	names, err := readDirNames(src)
 	if err != nil {
-		c.fail("cannot access %s: %s", quote(src), errText(err))
+		c.fail("cannot access %s: %s", quote(src), strerror.Text(err))
 		ok = false
 	}
 	c.ancestors = append(c.ancestors, sst)
@@ -289,7 +291,7 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 		s, d := joinName(src, name), joinName(dst, name)
 		st, err := lstat(s)
 		if err != nil {
-			c.fail("cannot stat %s: %s", quote(s), errText(err))
+			c.fail("cannot stat %s: %s", quote(s), strerror.Text(err))
 			ok = false
 			continue
 		}
@@ -311,7 +313,7 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 		}
 	case restore:
 		if err := chmod(dst, made.perm); err != nil {
-			c.fail("setting permissions for %s: %s", quote(dst), errText(err))
+			c.fail("setting permissions for %s: %s", quote(dst), strerror.Text(err))
 			ok = false
 		}
 	}
@@ -321,13 +323,13 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 func (c *copier) copyFile(src, dst string, sst fileInfo, exists bool) bool {
 	in, err := openSource(src, c.opts.Recursive)
 	if err != nil {
-		c.fail("cannot open %s for reading: %s", quote(src), errText(err))
+		c.fail("cannot open %s for reading: %s", quote(src), strerror.Text(err))
 		return false
 	}
 	defer in.Close()
 	ist, err := fstat(in)
 	if err != nil {
-		c.fail("cannot fstat %s: %s", quote(src), errText(err))
+		c.fail("cannot fstat %s: %s", quote(src), strerror.Text(err))
 		return false
 	}
 	if !sameInode(ist, sst) || ist.kind != sst.kind {
@@ -348,7 +350,7 @@ func (c *copier) copyFile(src, dst string, sst fileInfo, exists bool) bool {
 				return false
 			}
 		}
-		c.fail("cannot create regular file %s: %s", quote(dst), errText(err))
+		c.fail("cannot create regular file %s: %s", quote(dst), strerror.Text(err))
 		return false
 	}
 	if c.buf == nil {
@@ -361,14 +363,14 @@ func (c *copier) copyFile(src, dst string, sst fileInfo, exists bool) bool {
 			return false
 		}
 		if isReadError(err, in) {
-			c.fail("error reading %s: %s", quote(src), errText(err))
+			c.fail("error reading %s: %s", quote(src), strerror.Text(err))
 		} else {
-			c.fail("error writing %s: %s", quote(dst), errText(err))
+			c.fail("error writing %s: %s", quote(dst), strerror.Text(err))
 		}
 		ok = false
 	}
 	if err := out.Close(); err != nil && ok {
-		c.fail("failed to close %s: %s", quote(dst), errText(err))
+		c.fail("failed to close %s: %s", quote(dst), strerror.Text(err))
 		ok = false
 	}
 	if ok && c.opts.Preserve {
@@ -380,14 +382,14 @@ func (c *copier) copyFile(src, dst string, sst fileInfo, exists bool) bool {
 func (c *copier) copySymlink(src, dst string, sst fileInfo, exists bool) bool {
 	to, err := readlink(src)
 	if err != nil {
-		c.fail("cannot read symbolic link %s: %s", quote(src), errText(err))
+		c.fail("cannot read symbolic link %s: %s", quote(src), strerror.Text(err))
 		return false
 	}
 	if exists && !c.remove(dst) {
 		return false
 	}
 	if err := symlink(to, dst); err != nil {
-		c.fail("cannot create symbolic link %s: %s", quote(dst), errText(err))
+		c.fail("cannot create symbolic link %s: %s", quote(dst), strerror.Text(err))
 		return false
 	}
 	if c.opts.Preserve {
@@ -407,11 +409,11 @@ func (c *copier) makeSpecial(src, dst string, sst fileInfo, exists bool) bool {
 	}
 	if sst.kind == kindFIFO {
 		if err := mkfifo(dst, mode); err != nil {
-			c.fail("cannot create fifo %s: %s", quote(dst), errText(err))
+			c.fail("cannot create fifo %s: %s", quote(dst), strerror.Text(err))
 			return false
 		}
 	} else if err := mknod(dst, sst, mode); err != nil {
-		c.fail("cannot create special file %s: %s", quote(dst), errText(err))
+		c.fail("cannot create special file %s: %s", quote(dst), strerror.Text(err))
 		return false
 	}
 	if c.opts.Preserve {
@@ -422,7 +424,7 @@ func (c *copier) makeSpecial(src, dst string, sst fileInfo, exists bool) bool {
 
 func (c *copier) remove(name string) bool {
 	if err := removeFile(name); err != nil && !isNotExist(err) {
-		c.fail("cannot remove %s: %s", quote(name), errText(err))
+		c.fail("cannot remove %s: %s", quote(name), strerror.Text(err))
 		return false
 	}
 	return true
@@ -437,13 +439,13 @@ func (c *copier) preserve(name string, sst fileInfo, link bool) bool {
 			return false
 		}
 		if err := setTimes(name, sst, true); err != nil && !isUnsupported(err) {
-			c.fail("preserving times for %s: %s", quote(name), errText(err))
+			c.fail("preserving times for %s: %s", quote(name), strerror.Text(err))
 			return false
 		}
 		return true
 	}
 	if err := setTimes(name, sst, false); err != nil {
-		c.fail("preserving times for %s: %s", quote(name), errText(err))
+		c.fail("preserving times for %s: %s", quote(name), strerror.Text(err))
 		return false
 	}
 	owned, ok := c.chown(name, sst, false)
@@ -460,7 +462,7 @@ func (c *copier) preserve(name string, sst fileInfo, link bool) bool {
 		}
 	}
 	if err := chmod(name, mode); err != nil {
-		c.fail("preserving permissions for %s: %s", quote(name), errText(err))
+		c.fail("preserving permissions for %s: %s", quote(name), strerror.Text(err))
 		return false
 	}
 	return true
@@ -487,6 +489,6 @@ func (c *copier) chown(name string, sst fileInfo, link bool) (owned, ok bool) {
 			return false, true
 		}
 	}
-	c.fail("failed to preserve ownership for %s: %s", quote(name), errText(err))
+	c.fail("failed to preserve ownership for %s: %s", quote(name), strerror.Text(err))
 	return false, false
 }

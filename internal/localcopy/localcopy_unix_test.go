@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // copyWithin runs Copy in dir and fails the test instead of hanging.
@@ -67,7 +69,7 @@ func TestFileOntoFIFOWithoutReaderDoesNotBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok, stderr := copyWithin(t, dir, "a", "p", Options{})
-	if want := "cp: cannot create regular file 'p': " + errText(unix.ENXIO) + "\n"; ok || stderr != want {
+	if want := "cp: cannot create regular file 'p': " + strerror.Text(unix.ENXIO) + "\n"; ok || stderr != want {
 		t.Fatalf("ok=%v stderr=%q, want false and %q", ok, stderr, want)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"syscall"
 	"testing"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 func TestNames(t *testing.T) {
@@ -46,7 +48,7 @@ func TestNames(t *testing.T) {
 
 func TestErrTextCapitalises(t *testing.T) {
 	err := &fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}
-	got := errText(err)
+	got := strerror.Text(err)
 	if got == "" || got[0] < 'A' || got[0] > 'Z' || got[1:] != syscall.ENOENT.Error()[1:] {
 		t.Fatalf("errText = %q", got)
 	}

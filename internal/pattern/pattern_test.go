@@ -25,6 +25,11 @@ func TestMatch(t *testing.T) {
 		{"[h]", "[h]", true},
 		{"x", "[x]", false}, // brackets are literal, unlike fnmatch
 		{"a*", "a\\*", false},
+		{"a*b", "a*b", true},
+		{"mississippi", "m*iss*ppi", true},
+		{"mississippi", "m*iss*ppx", false},
+		{"aes128-ctr", "aes*-ctr", true},
+		{"aes128-gcm@openssh.com", "aes*-ctr", false},
 		{strings.Repeat("a", 5000), strings.Repeat("*a", 40) + "b", false},
 	}
 	for _, tt := range tests {
@@ -50,6 +55,8 @@ func TestMatchList(t *testing.T) {
 		{"b", "!a", 0},
 		{"a", "a,", 1},
 		{"", ",", 1}, // the empty pattern before the comma
+		{"", "a,", 0}, // but not the one after a trailing comma
+		{"", ",a", 1},
 		{"", "", 0},
 		{"a", "a," + long, 0}, // an overlong pattern spoils the whole list
 		{"a", "a," + long[1:], 1},

@@ -1,6 +1,10 @@
 package sshconfig
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
+)
 
 // algorithmSet is one family of algorithm names ssh validates lists against
 // (the names OpenSSH 9.2 on Debian 12 reports with ssh -Q).
@@ -109,11 +113,11 @@ func (a *algorithmSet) valid(name string) bool {
 	if !a.wildcards {
 		return false
 	}
-	if keyShortNames[asciiLower(name)] {
+	if keyShortNames[pattern.ASCIILower(name)] {
 		return true
 	}
 	for known := range a.names {
-		if matchList(known, name, false) != 0 {
+		if pattern.MatchList(known, name) != 0 {
 			return true
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // parseHost starts a Host block: it applies when some pattern matches the
@@ -17,16 +19,16 @@ func parseHost(l *line) error {
 	*l.activep = false
 	applied := "" // the first pattern that matched, as ssh reports it
 	for len(l.args) > 0 {
-		pattern, _ := l.next()
-		if pattern == "" {
+		pat, _ := l.next()
+		if pat == "" {
 			return l.bad("keyword %s empty argument", l.kw)
 		}
 		if l.src.neverMatch {
 			l.args = nil
 			break
 		}
-		bare, negated := strings.CutPrefix(pattern, "!")
-		if !matchPattern(l.ev.matchHost, bare) {
+		bare, negated := strings.CutPrefix(pat, "!")
+		if !pattern.Match(l.ev.matchHost, bare) {
 			continue
 		}
 		if negated {
@@ -36,7 +38,7 @@ func parseHost(l *line) error {
 			break
 		}
 		if !*l.activep {
-			applied = pattern
+			applied = pat
 		}
 		*l.activep = true
 	}

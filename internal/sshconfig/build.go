@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // defaultIdentities are the keys ssh tries when none is configured.
@@ -47,7 +49,7 @@ func (ev *evaluator) build(host string) (*Config, error) {
 	ev.values["user"] = []string{c.User}
 	ev.values["port"] = []string{strconv.Itoa(c.Port)}
 	if alias := ev.get("hostkeyalias"); alias != "" {
-		ev.values["hostkeyalias"] = []string{asciiLower(alias)}
+		ev.values["hostkeyalias"] = []string{pattern.ASCIILower(alias)}
 	}
 	if err := ev.expandAll(c); err != nil {
 		return nil, err

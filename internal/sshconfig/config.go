@@ -9,6 +9,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // Request is what the command line says about one destination.
@@ -64,7 +66,7 @@ func (c *Config) Get(keyword string) string {
 
 // All returns every value of a keyword in the order obtained.
 func (c *Config) All(keyword string) []string {
-	k := asciiLower(keyword)
+	k := pattern.ASCIILower(keyword)
 	if kw, ok := keywords[k]; ok {
 		k = kw.name
 	}
@@ -128,7 +130,7 @@ func (ev *evaluator) hostName() (string, error) {
 	}
 	canon, numeric := numericAddress(host, ev.get("addressfamily"))
 	if !numeric && !looksLikeAddress(host) {
-		host = asciiLower(host)
+		host = pattern.ASCIILower(host)
 	}
 	if numeric && !strings.EqualFold(host, canon) {
 		host = canon

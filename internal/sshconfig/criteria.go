@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // matchCriteria evaluates the criteria of a Match line. A malformed line
@@ -27,7 +29,7 @@ func (l *line) matchCriteria(c *cursor) (bool, error) {
 		}
 		negate := attr[0] == '!'
 		bare := strings.TrimPrefix(attr, "!")
-		name := asciiLower(bare)
+		name := pattern.ASCIILower(bare)
 		if name == "all" {
 			return l.matchAll(c, attr, attributes, result, negate)
 		}
@@ -124,13 +126,13 @@ func not(failed bool) string {
 func (l *line) criterion(m *matchState, name, attr, arg string) (matched bool, subject string, err error) {
 	switch name {
 	case "host":
-		return matchHostname(m.host, arg) == 1, m.host, nil
+		return pattern.MatchHostList(m.host, arg) == 1, m.host, nil
 	case "originalhost":
-		return matchHostname(l.ev.origHost, arg) == 1, l.ev.origHost, nil
+		return pattern.MatchHostList(l.ev.origHost, arg) == 1, l.ev.origHost, nil
 	case "user":
-		return matchList(m.ruser, arg, false) == 1, m.ruser, nil
+		return pattern.MatchList(m.ruser, arg) == 1, m.ruser, nil
 	case "localuser":
-		return matchList(l.ev.env.localUser, arg, false) == 1, l.ev.env.localUser, nil
+		return pattern.MatchList(l.ev.env.localUser, arg) == 1, l.ev.env.localUser, nil
 	case "exec":
 		cmd, err := expand(arg, l.ev.execTokens(m), false)
 		if err != nil {

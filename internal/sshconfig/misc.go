@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 func parseEscapeChar(l *line) error {
@@ -27,7 +29,7 @@ var ipqosNames = map[string]bool{"none": true, "af11": true, "af12": true, "af13
 
 // validIPQoS accepts a DSCP name or a number 0-255 in C notation (0x.., 0..).
 func validIPQoS(s string) bool {
-	if ipqosNames[asciiLower(s)] {
+	if ipqosNames[pattern.ASCIILower(s)] {
 		return true
 	}
 	base, digits := 10, s
@@ -186,7 +188,7 @@ func parseFingerprintHash(l *line) error {
 	if err != nil {
 		return err
 	}
-	name, ok := digestNames[asciiLower(arg)]
+	name, ok := digestNames[pattern.ASCIILower(arg)]
 	if !ok {
 		return l.bad("Invalid hash algorithm \"%s\".", arg)
 	}
@@ -199,7 +201,7 @@ var logLevels = map[string]string{"quiet": "SILENT", "silent": "SILENT", "fatal"
 
 func parseLogLevel(l *line) error {
 	arg, ok := l.next()
-	level, known := logLevels[asciiLower(arg)]
+	level, known := logLevels[pattern.ASCIILower(arg)]
 	if !ok || !known {
 		if !ok {
 			arg = "<NONE>"
@@ -266,7 +268,7 @@ func validDomain(name string) (string, string) {
 	if !isAlnum(name[0]) {
 		return "", fmt.Sprintf("domain name \"%s\" starts with invalid character", truncate(name, 100))
 	}
-	lower := asciiLower(name)
+	lower := pattern.ASCIILower(name)
 	// ssh has lowercased the name up to the offending byte when it complains.
 	complain := func(i int, what string) (string, string) {
 		return "", fmt.Sprintf("domain name \"%s\" contains %s", truncate(lower[:i+1]+name[i+1:], 100), what)
@@ -296,7 +298,7 @@ func parsePermittedCNAMEs(l *line) error {
 			}
 		case arg == "*":
 		default:
-			arg = asciiLower(arg)
+			arg = pattern.ASCIILower(arg)
 			if i := strings.IndexByte(arg, ':'); i < 0 || i == len(arg)-1 {
 				return l.bad("Invalid permitted CNAME \"%s\"", arg)
 			}

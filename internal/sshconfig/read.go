@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // maxIncludeDepth is how deeply ssh lets Include nest.
@@ -143,7 +145,7 @@ func (ev *evaluator) processLine(src source, num int, text string, active *bool)
 	if !ok || kw == "" || kw[0] == '#' {
 		return nil
 	}
-	kw = asciiLower(kw)
+	kw = pattern.ASCIILower(kw)
 	rest := ""
 	if !c.end {
 		rest = strings.TrimLeft(c.s, whitespace)
@@ -154,7 +156,7 @@ func (ev *evaluator) processLine(src source, num int, text string, active *bool)
 	}
 	k, known := keywords[kw]
 	if !known {
-		if ignore := ev.get("ignoreunknown"); ignore != "" && matchList(kw, ignore, true) == 1 {
+		if ignore := ev.get("ignoreunknown"); ignore != "" && pattern.MatchHostList(kw, ignore) == 1 {
 			return nil
 		}
 		ev.print("%s: line %d: Bad configuration option: %s", src.name, num, kw)

@@ -3,6 +3,8 @@ package sshconfig
 import (
 	"strconv"
 	"strings"
+
+	"github.com/goscp/goscp/internal/pattern"
 )
 
 // consume accepts and drops the arguments of ignored and deprecated keywords.
@@ -32,7 +34,7 @@ func multistate(states map[string]string) func(*line) error {
 
 func parseState(l *line, states map[string]string) error {
 	arg, ok := l.next()
-	if v, known := states[asciiLower(arg)]; ok && known {
+	if v, known := states[pattern.ASCIILower(arg)]; ok && known {
 		l.set(v)
 		return nil
 	}
@@ -187,10 +189,10 @@ func parseSendEnv(l *line) error {
 	return nil
 }
 
-func (ev *evaluator) removeSendEnv(pattern string) {
+func (ev *evaluator) removeSendEnv(pat string) {
 	kept := ev.values["sendenv"][:0]
 	for _, name := range ev.values["sendenv"] {
-		if !matchPattern(name, pattern) {
+		if !pattern.Match(name, pat) {
 			kept = append(kept, name)
 		}
 	}
@@ -229,7 +231,7 @@ func parseForwardAgent(l *line) error {
 	if !ok || arg == "" {
 		return l.bad("missing argument.")
 	}
-	if v, known := flagStates[asciiLower(arg)]; known {
+	if v, known := flagStates[pattern.ASCIILower(arg)]; known {
 		l.set(v)
 		return nil
 	}
@@ -271,7 +273,7 @@ func parseAddKeysToAgent(l *line) error {
 	if arg == "" {
 		l.ev.print("%s line %d: missing argument.", l.src.name, l.num)
 	}
-	state, known := addKeysStates[asciiLower(arg)]
+	state, known := addKeysStates[pattern.ASCIILower(arg)]
 	switch {
 	case known && state == "confirm" && has2:
 		secs, ok := convtime(arg2)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/goscp/goscp/auth"
 	"github.com/goscp/goscp/internal/sshconfig"
+	"github.com/goscp/goscp/internal/strerror"
 	"github.com/goscp/goscp/internal/termsafe"
 )
 
@@ -308,8 +309,7 @@ func connectReason(err error) string {
 	var errno syscall.Errno
 	switch {
 	case errors.As(err, &errno):
-		s := errno.Error()
-		return strings.ToUpper(s[:1]) + s[1:]
+		return strerror.Text(errno)
 	case os.IsTimeout(err), errors.Is(err, context.DeadlineExceeded):
 		return "Connection timed out"
 	}
