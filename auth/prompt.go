@@ -40,25 +40,37 @@ type ttyPrompter struct {
 func (p *ttyPrompter) Prompt(prompt string, echo bool) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := io.WriteString(p.tty, prompt); err != nil {
-		return "", fmt.Errorf("auth: write prompt: %w", err)
-	}
 	if echo {
+		if err := p.write(prompt); err != nil {
+			return "", err
+		}
 		return readLine(p.tty)
 	}
-	return p.readSecret()
+	return p.readSecret(prompt)
+}
+
+func (p *ttyPrompter) write(prompt string) error {
+	if _, err := io.WriteString(p.tty, prompt); err != nil {
+		return fmt.Errorf("auth: write prompt: %w", err)
+	}
+	return nil
 }
 
 // readSecret reads without echo in raw mode rather than with
 // term.ReadPassword: a ^C then arrives as a byte, so the terminal is restored
 // before the interrupt is passed on, as ssh does, and never left without echo.
-func (p *ttyPrompter) readSecret() (string, error) {
+// The prompt comes once echo is off, so nothing typed after it shows; raw
+// mode does not turn its newlines into CR LF, so that is done here.
+func (p *ttyPrompter) readSecret(prompt string) (string, error) {
 	fd := int(p.tty.Fd())
 	old, err := term.MakeRaw(fd)
 	if err != nil {
 		return "", fmt.Errorf("auth: terminal raw mode: %w", err)
 	}
-	secret, err := readSecret(p.tty)
+	secret, err := "", p.write(strings.ReplaceAll(prompt, "\n", "\r\n"))
+	if err == nil {
+		secret, err = readSecret(p.tty)
+	}
 	if rerr := term.Restore(fd, old); rerr != nil && err == nil {
 		err = fmt.Errorf("auth: restore terminal: %w", rerr)
 	}
