@@ -1,6 +1,10 @@
 package cli
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/goscp/goscp/internal/sshconfig"
+)
 
 // uriPrefix marks an scp URI: scp://[user[;params]@]host[:port][/path] (the scheme is
 // matched case-sensitively, as OpenSSH does).
@@ -27,7 +31,7 @@ func parseURI(raw string) (Operand, error) {
 		if user == "" {
 			return Operand{}, bad
 		}
-		if op.User, ok = urlDecode(user); !ok {
+		if op.User, ok = sshconfig.URLDecode(user); !ok {
 			return Operand{}, bad
 		}
 		rest = hostPart
@@ -50,7 +54,7 @@ func parseURI(raw string) (Operand, error) {
 		}
 	}
 	if tail != "" {
-		path, ok := urlDecode(tail)
+		path, ok := sshconfig.URLDecode(tail)
 		if !ok {
 			return Operand{}, bad
 		}
@@ -76,36 +80,6 @@ func splitHost(s string) (host string, delim byte, tail string, ok bool) {
 		return "", 0, "", false
 	}
 	return s[:end], s[end], s[end+1:], true
-}
-
-// urlDecode decodes %XX escapes and '+' (a space). A bad escape fails, and so does %00 (as in
-// OpenSSH 10.1, which Debian's 9.2 backports: C strings would end there).
-func urlDecode(s string) (string, bool) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '+':
-			b.WriteByte(' ')
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) || s[i+1:i+3] == "00" {
-				return "", false
-			}
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String(), true
-}
-
-func isHex(c byte) bool { return isDigit(c) || upper(c) >= 'A' && upper(c) <= 'F' }
-
-func unhex(c byte) byte {
-	if isDigit(c) {
-		return c - '0'
-	}
-	return upper(c) - 'A' + 10
 }
 
 // validDomain is OpenSSH's valid_domain without lower-casing: a letter or digit first, then

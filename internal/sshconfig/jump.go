@@ -119,7 +119,7 @@ func parseSSHURI(s string) (user, host string, port int, ok bool) {
 		if info == "" {
 			return "", "", 0, false
 		}
-		if user, ok = urlDecode(info); !ok {
+		if user, ok = URLDecode(info); !ok {
 			return "", "", 0, false
 		}
 		s = rest
@@ -155,15 +155,17 @@ func validDomainSyntax(name string) bool {
 	return errstr == ""
 }
 
-// urlDecode undoes %XX escapes and '+' for space; ok is false for a bad escape.
-func urlDecode(s string) (string, bool) {
+// URLDecode undoes the %XX escapes and '+' (a space) of an ssh:// or
+// scp:// URI's user or path; ok is false for a bad escape and for %00, which
+// OpenSSH 10.1 refuses and Debian's 9.2 too: a C string would end there.
+func URLDecode(s string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '+':
 			b.WriteByte(' ')
 		case '%':
-			if i+2 >= len(s) || digitValue(s[i+1]) > 15 || digitValue(s[i+2]) > 15 {
+			if i+2 >= len(s) || digitValue(s[i+1]) > 15 || digitValue(s[i+2]) > 15 || s[i+1:i+3] == "00" {
 				return "", false
 			}
 			b.WriteByte(byte(digitValue(s[i+1])<<4 | digitValue(s[i+2])))
