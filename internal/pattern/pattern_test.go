@@ -54,7 +54,7 @@ func TestMatchList(t *testing.T) {
 		{"b", "*,!a", 1},
 		{"b", "!a", 0},
 		{"a", "a,", 1},
-		{"", ",", 1}, // the empty pattern before the comma
+		{"", ",", 1},  // the empty pattern before the comma
 		{"", "a,", 0}, // but not the one after a trailing comma
 		{"", ",a", 1},
 		{"", "", 0},
