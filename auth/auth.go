@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
@@ -56,9 +55,10 @@ type Options struct {
 	NumberOfPasswordPrompts string
 
 	Stderr io.Writer // warnings and the host-key warning box go here; nil = os.Stderr
-	// Quiet drops ssh's log lines (warnings, the host-key boxes), as -q does;
-	// prompts are still shown.
-	Quiet    bool
+	// LogLevel, as ssh -G prints it ("" is INFO), decides which of ssh's
+	// messages are shown: none at SILENT (-q) or FATAL, only errors (the
+	// host-key boxes, refusals) at ERROR. Prompts are always shown.
+	LogLevel string
 	Prompter Prompter // nil = no terminal available (treat like BatchMode for prompts)
 	// Debug, if not nil, receives ssh's debug log at a level from 1 to 3
 	// (debug1 to debug3), or at Verbose the lines LogLevel VERBOSE adds;
@@ -71,7 +71,8 @@ type Options struct {
 const Verbose = 0
 
 // Auth holds what a login to one host needs: the keys, the agent connection
-// and the known_hosts policy. It may serve several connections to the host.
+// and the known_hosts policy. It may serve several connections to the host,
+// one after the other.
 type Auth struct {
 	opts       Options
 	host       string // lower case, as ssh compares and prints it
@@ -85,8 +86,9 @@ type Auth struct {
 	// is off: like ssh, no password is then typed to this host.
 	distrusted atomic.Bool
 
-	mu     sync.Mutex
-	logins map[string]*login // by session ID, while logging in
+	// login is the user authentication of the latest connection, begun at
+	// its first AuthCallback.
+	login *login
 }
 
 // defaultPreferred is ssh's PreferredAuthentications default, less what we
@@ -102,7 +104,13 @@ func New(opts Options) (*Auth, error) {
 	if err != nil || prompts < 0 {
 		return nil, fmt.Errorf("auth: unsupported NumberOfPasswordPrompts %q", opts.NumberOfPasswordPrompts)
 	}
-	u := &ui{stderr: opts.Stderr, prompter: opts.Prompter, quiet: opts.Quiet, prompts: prompts, debugLog: opts.Debug}
+	u := &ui{stderr: opts.Stderr, prompter: opts.Prompter, prompts: prompts, debugLog: opts.Debug}
+	switch opts.LogLevel {
+	case "SILENT", "QUIET", "FATAL":
+		u.quiet = true
+	case "ERROR":
+		u.errorsOnly = true
+	}
 	if opts.BatchMode {
 		u.prompter = nil
 	}
@@ -116,7 +124,6 @@ func New(opts Options) (*Auth, error) {
 			"keyboard-interactive": opts.KbdInteractiveAuthentication == "yes",
 			"password":             opts.PasswordAuthentication == "yes",
 		},
-		logins: map[string]*login{},
 	}
 	var files []*identity
 	for _, path := range opts.IdentityFiles {
@@ -167,6 +174,7 @@ func defaults(opts *Options) error {
 // ClientConfig returns the configuration for ssh.NewClientConn. The methods
 // are chosen by AuthCallback, in ssh's order, one key at a time.
 func (a *Auth) ClientConfig() *ssh.ClientConfig {
+	a.login = nil // a new connection logs in from the start
 	return &ssh.ClientConfig{
 		User:              a.opts.User,
 		AuthCallback:      a.nextMethod,
@@ -179,8 +187,8 @@ func (a *Auth) ClientConfig() *ssh.ClientConfig {
 // conn: "Authenticated to HOST ([ADDR]:PORT) using "METHOD".".
 func (a *Auth) Authenticated(conn ssh.ConnMetadata) {
 	method := "none" // the server asked for nothing more
-	if l := a.endLogin(conn); l != nil {
-		method = l.sent
+	if a.login != nil {
+		method = a.login.sent
 	}
 	peer := "via proxy"
 	if ip := a.peerIP(conn.RemoteAddr()); ip != nil {
@@ -246,7 +254,7 @@ func (a *Auth) aliasOrHost() string {
 func (a *Auth) challenge(name, instruction string, questions []string, echos []bool) ([]string, error) {
 	for _, s := range []string{name, instruction} {
 		if s != "" {
-			a.ui.log(termsafe.String(s))
+			a.ui.info(termsafe.String(s))
 		}
 	}
 	answers := make([]string, len(questions))

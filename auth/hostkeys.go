@@ -230,26 +230,26 @@ func (c *hostCheck) learn(key ssh.PublicKey, host, ip string, withIP bool) {
 	file := c.opts.UserKnownHostsFiles[0]
 	c.ui.createSSHDir(file)
 	if err := recordHost(file, names, key, c.opts.HashKnownHosts); err != nil {
-		c.ui.log(fmt.Sprintf("Failed to add the host to the list of known hosts (%s).", file))
+		c.ui.info(fmt.Sprintf("Failed to add the host to the list of known hosts (%s).", file))
 		return
 	}
-	c.ui.log(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", strings.Join(names, ","), keyTypeLabel(key)))
+	c.ui.info(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", strings.Join(names, ","), keyTypeLabel(key)))
 }
 
 // learnIP records a known host's key for its address too (CheckHostIP).
 func (c *hostCheck) learnIP(key ssh.PublicKey, ip string, readOnly bool) {
 	label := keyTypeLabel(key)
 	if readOnly {
-		c.ui.log(fmt.Sprintf("%s host key for IP address '%s' not in list of known hosts.", label, ip))
+		c.ui.info(fmt.Sprintf("%s host key for IP address '%s' not in list of known hosts.", label, ip))
 		return
 	}
 	file := c.opts.UserKnownHostsFiles[0]
 	c.ui.createSSHDir(file)
 	if err := recordHost(file, []string{ip}, key, c.opts.HashKnownHosts); err != nil {
-		c.ui.log(fmt.Sprintf("Failed to add the %s host key for IP address '%s' to the list of known hosts (%s).", label, ip, file))
+		c.ui.info(fmt.Sprintf("Failed to add the %s host key for IP address '%s' to the list of known hosts (%s).", label, ip, file))
 		return
 	}
-	c.ui.log(fmt.Sprintf("Warning: Permanently added the %s host key for IP address '%s' to the list of known hosts.", label, ip))
+	c.ui.info(fmt.Sprintf("Warning: Permanently added the %s host key for IP address '%s' to the list of known hosts.", label, ip))
 }
 
 // ipDiffers warns that the host's key is not the one recorded for its
@@ -264,10 +264,11 @@ func (c *hostCheck) ipDiffers(key ssh.PublicKey, host, ip string, status hostSta
 	case "ask":
 		return c.confirm(msg+"\nAre you sure you want to continue connecting (yes/no)? ", "")
 	case "false":
-		c.ui.log(msg)
+		c.ui.info(msg)
 		return true
 	}
-	c.ui.log(msg, "Exiting, you have requested strict checking.")
+	c.ui.info(msg)
+	c.ui.log("Exiting, you have requested strict checking.")
 	return false
 }
 

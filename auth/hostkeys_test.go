@@ -193,6 +193,7 @@ func TestHostKeyUnknown(t *testing.T) {
 		mode      string
 		batch     bool
 		prompter  bool
+		logLevel  string
 		want      string
 		wantAdded bool
 	}{
@@ -202,12 +203,19 @@ func TestHostKeyUnknown(t *testing.T) {
 		{mode: "false", want: added, wantAdded: true},
 		{mode: "accept-new", batch: true, want: added, wantAdded: true},
 		{mode: "", prompter: true, want: crlf(failed)}, // "" is ask; the fake prompter has no answer
+		// "Permanently added" is INFO, the refusal an ERROR (the caller
+		// prints the last, fatal, line).
+		{mode: "accept-new", logLevel: "ERROR", want: "", wantAdded: true},
+		{mode: "accept-new", logLevel: "VERBOSE", want: added, wantAdded: true},
+		{mode: "true", logLevel: "ERROR", want: crlf("No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.", failed)},
+		{mode: "true", logLevel: "FATAL", want: crlf(failed)},
+		{mode: "true", logLevel: "SILENT", want: crlf(failed)},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s batch=%v prompter=%v", tt.mode, tt.batch, tt.prompter), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s batch=%v prompter=%v level=%s", tt.mode, tt.batch, tt.prompter, tt.logLevel), func(t *testing.T) {
 			kh := filepath.Join(t.TempDir(), "known_hosts")
 			p := &fakePrompter{}
-			opts := Options{StrictHostKeyChecking: tt.mode, BatchMode: tt.batch, UserKnownHostsFiles: []string{kh}}
+			opts := Options{StrictHostKeyChecking: tt.mode, BatchMode: tt.batch, UserKnownHostsFiles: []string{kh}, LogLevel: tt.logLevel}
 			if tt.prompter {
 				opts.Prompter = p
 			}

@@ -43,14 +43,11 @@ type queuedKey struct {
 	tried bool
 }
 
-// loginFor returns the login on conn, starting it at the first call: ssh
-// then lists the keys it will try.
-func (a *Auth) loginFor(conn ssh.ConnMetadata) *login {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	id := string(conn.SessionID())
-	if l := a.logins[id]; l != nil {
-		return l
+// loginFor returns the login under way, starting it at the first call:
+// ssh then lists the keys it will try.
+func (a *Auth) loginFor() *login {
+	if a.login != nil {
+		return a.login
 	}
 	l := &login{a: a, disabled: map[string]bool{}, sent: "none"}
 	for _, id := range a.identities {
@@ -63,17 +60,7 @@ func (a *Auth) loginFor(conn ssh.ConnMetadata) *login {
 	for _, q := range l.keys {
 		a.debug(1, "Will attempt key: "+q.id.String())
 	}
-	a.logins[id] = l
-	return l
-}
-
-// endLogin forgets the login on conn and returns it, nil if there was none.
-func (a *Auth) endLogin(conn ssh.ConnMetadata) *login {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	id := string(conn.SessionID())
-	l := a.logins[id]
-	delete(a.logins, id)
+	a.login = l
 	return l
 }
 
@@ -83,10 +70,9 @@ func (a *Auth) endLogin(conn ssh.ConnMetadata) *login {
 // is left.
 func (a *Auth) nextMethod(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	if a.ui.interrupted.Load() {
-		a.endLogin(ctx.Metadata)
 		return nil, errInterrupted
 	}
-	l := a.loginFor(ctx.Metadata)
+	l := a.loginFor()
 	if !l.unanswered {
 		if n := len(ctx.PartialSuccessMethods); n > l.partials {
 			l.partials = n
@@ -100,7 +86,6 @@ func (a *Auth) nextMethod(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 		name := l.choose(ctx.AllowedMethods)
 		if name == "" {
 			a.debug(1, "No more authentication methods to try.")
-			a.endLogin(ctx.Metadata)
 			return nil, &deniedError{user: a.opts.User, host: a.host, methods: ctx.AllowedMethods}
 		}
 		if m := l.try(name); m != nil {
@@ -110,7 +95,6 @@ func (a *Auth) nextMethod(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 		a.debug(2, "we did not send a packet, disable method")
 		l.disabled[name] = true
 	}
-	a.endLogin(ctx.Metadata)
 	return nil, errInterrupted
 }
 

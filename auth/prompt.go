@@ -157,9 +157,10 @@ func endOfSecret(line []byte) (string, error) {
 // ui is how the package talks to the user: warnings to stderr, questions
 // through the Prompter.
 type ui struct {
-	stderr   io.Writer
-	quiet    bool
-	prompter Prompter // nil in BatchMode or without a terminal
+	stderr io.Writer
+	// quiet shows none of ssh's messages, errorsOnly only its errors.
+	quiet, errorsOnly bool
+	prompter          Prompter // nil in BatchMode or without a terminal
 	// prompts is NumberOfPasswordPrompts: how many times a passphrase, a
 	// password or a keyboard-interactive answer is asked for.
 	prompts     int
@@ -182,8 +183,16 @@ func (u *ui) prompt(prompt string, echo bool) (string, error) {
 	return answer, err
 }
 
-// log writes lines as ssh's log does: each ends in "\r\n", since ssh may
-// have the terminal in raw mode; a line may hold a "\n" of its own.
+// info writes lines that ssh logs at level INFO (logit), as log does.
+func (u *ui) info(lines ...string) {
+	if !u.errorsOnly {
+		u.log(lines...)
+	}
+}
+
+// log writes lines as ssh's log writes its errors: each ends in "\r\n",
+// since ssh may have the terminal in raw mode; a line may hold a "\n" of
+// its own.
 func (u *ui) log(lines ...string) {
 	if u.quiet {
 		return

@@ -42,7 +42,7 @@ func TestVerboseLog(t *testing.T) {
 	}{
 		{"upload -v", []string{"-v"}, false, slices.Concat(config, upload, exit), []string{"debug2: "}},
 		{"download -v", []string{"-v"}, true, slices.Concat(config,
-			[]string{"debug1: Sending command: scp -v -f " + remote + "/src"}, exit), []string{"debug2: "}},
+			[]string{"debug1: Sending command: scp -v -f " + remote + "/src", "Sink: C0644 8 src"}, exit), []string{"debug2: "}},
 		{"upload -vv", []string{"-vv"}, false, []string{"debug1: Sending command: scp -v -t " + remote + "/up",
 			"debug2: exec request accepted on channel 0", "debug1: Exit status 0"}, []string{"debug3: "}},
 		{"upload -q -v", []string{"-q", "-v"}, false, slices.Concat(config, upload, exit), nil},

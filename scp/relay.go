@@ -90,7 +90,7 @@ func (f watchWriter) Write(p []byte) (int, error) {
 }
 
 func (w *RelayWatch) sourceBytes(p []byte) {
-	var msgs []string
+	var msgs []Record
 	w.mu.Lock()
 	for len(p) > 0 && w.src != stopped {
 		switch w.src {
@@ -129,7 +129,7 @@ func (w *RelayWatch) sourceBytes(p []byte) {
 }
 
 // sourceRecord takes in one control line of the source.
-func (w *RelayWatch) sourceRecord(line []byte, msgs []string) []string {
+func (w *RelayWatch) sourceRecord(line []byte, msgs []Record) []Record {
 	rec, err := ParseRecord(line)
 	switch {
 	case err != nil:
@@ -137,19 +137,20 @@ func (w *RelayWatch) sourceRecord(line []byte, msgs []string) []string {
 	case rec.Kind == KindFile:
 		w.file, w.src = rec, wantReply
 	case rec.Kind == KindWarning || rec.Kind == KindFatal:
-		msgs = append(msgs, rec.Text)
+		msgs = append(msgs, rec)
 	}
 	return msgs
 }
 
 func (w *RelayWatch) sinkBytes(p []byte) {
-	var msgs []string
+	var msgs []Record
 	w.mu.Lock()
 	for len(p) > 0 && w.snk != stopped {
 		switch w.snk {
 		case wantStatus:
 			if !w.reply(p[0]) {
-				msgs = append(msgs, garbage(p))
+				// Not a reply: the source will take it as the end.
+				msgs = append(msgs, Record{Kind: KindFatal, Text: garbage(p)})
 			}
 			p = p[1:]
 		case inMessage:
@@ -159,7 +160,7 @@ func (w *RelayWatch) sinkBytes(p []byte) {
 				continue
 			}
 			if rec, err := ParseRecord(line); err == nil {
-				msgs = append(msgs, rec.Text)
+				msgs = append(msgs, rec)
 			}
 			w.snk = wantStatus
 		}
@@ -257,16 +258,17 @@ func (w *RelayWatch) stopSource() {
 	w.srcLine = nil
 }
 
-func (w *RelayWatch) send(to func(string), msgs []string) {
+func (w *RelayWatch) send(to func(string), msgs []Record) {
 	if to == nil {
 		return
 	}
 	for _, m := range msgs {
-		if w.shown.Add(1) > maxShown {
+		// A fatal message ends the copy, so it is always shown.
+		if m.Kind != KindFatal && w.shown.Add(1) > maxShown {
 			w.hidden.Add(1)
 			continue
 		}
-		to(m)
+		to(m.Text)
 	}
 }
 

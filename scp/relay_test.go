@@ -383,3 +383,20 @@ func TestRelayWatchMessageBound(t *testing.T) {
 		t.Errorf("Omitted() = %q", msg)
 	}
 }
+
+func TestRelayWatchFatalPastBound(t *testing.T) {
+	var got []string
+	w := NewRelayWatch(nil, func(m string) { got = append(got, m) }, nil)
+	src := w.Source()
+	for range maxShown + 1 {
+		io.WriteString(src, "\x01scp: x: Permission denied\n")
+	}
+	io.WriteString(src, "\x02scp: protocol error: the end\n")
+	w.Close()
+	if len(got) != maxShown+1 || got[maxShown] != "scp: protocol error: the end" {
+		t.Errorf("%d messages, last %q; want %d ending with the fatal one", len(got), got[len(got)-1], maxShown+1)
+	}
+	if msg := w.Omitted(); msg != "scp: 1 more error not shown" {
+		t.Errorf("Omitted() = %q", msg)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goscp/goscp/internal/pattern"
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // parseHost starts a Host block: it applies when some pattern matches the
@@ -129,7 +130,7 @@ func (l *line) include(path string) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	l.ev.print("Can't open user config file %s: %s", truncate(path, 100), truncate(openFailure(err), 100))
+	l.ev.print("Can't open user config file %s: %s", truncate(path, 100), truncate(strerror.Text(err), 100))
 	return errBad
 }
 

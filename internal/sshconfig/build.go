@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goscp/goscp/internal/pattern"
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // defaultIdentities are the keys ssh tries when none is configured.
@@ -165,7 +166,7 @@ func (ev *evaluator) checkAgentForwarding() error {
 		return nil
 	}
 	if _, err := os.Stat(path); err != nil {
-		ev.print("Cannot forward agent socket path \"%s\": %s", path, openFailure(err))
+		ev.print("Cannot forward agent socket path \"%s\": %s", path, strerror.Text(err))
 		if ev.get("exitonforwardfailure") == "yes" {
 			return &evalError{lines: ev.printed, cause: err}
 		}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // commandLine applies what ssh takes from its own arguments before any
@@ -55,7 +57,7 @@ func (ev *evaluator) addIdentity(path string) error {
 		return ev.expandFailure(err, false)
 	}
 	if _, err := os.Stat(p); err != nil {
-		ev.print("Warning: Identity file %s not accessible: %s.", p, openFailure(err))
+		ev.print("Warning: Identity file %s not accessible: %s.", p, strerror.Text(err))
 		return nil
 	}
 	if len(ev.values["identityfile"]) >= maxIdentityFiles {
@@ -113,7 +115,7 @@ func (ev *evaluator) readConfigs(configFile string) error {
 		if opened || err == nil || isFatal(err) {
 			return err
 		}
-		return ev.fatal(err, "Can't open user config file %s: %s", truncate(configFile, 100), truncate(openFailure(err), 100))
+		return ev.fatal(err, "Can't open user config file %s: %s", truncate(configFile, 100), truncate(strerror.Text(err), 100))
 	}
 	userConfig := strings.TrimSuffix(ev.env.home, "/") + "/.ssh/config"
 	if _, err := ev.readFile(userConfig, source{user: true}, &active, true); isFatal(err) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goscp/goscp/internal/pattern"
+	"github.com/goscp/goscp/internal/strerror"
 )
 
 // matchCriteria evaluates the criteria of a Match line. A malformed line
@@ -192,7 +193,7 @@ func (l *line) runShell(cmd string) (int, error) {
 		l.ev.print("command '%s' exited abnormally", truncate(cmd, 100))
 		return 0, l.ev.fatal(err, "%s line %d: match exec '%s' error", l.src.name, l.num, truncate(cmd, 100))
 	}
-	return 0, l.ev.fatal(err, "Shell \"%s\" is not executable: %s", shell, openFailure(unwrapExec(err)))
+	return 0, l.ev.fatal(err, "Shell \"%s\" is not executable: %s", shell, strerror.Text(unwrapExec(err)))
 }
 
 // unwrapExec digs the system error out of an exec failure.

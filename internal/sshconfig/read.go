@@ -113,19 +113,6 @@ func load(path string, checkPerm bool) (string, error) {
 	return string(b), err
 }
 
-// openFailure words an open error like ssh's strerror.
-func openFailure(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	msg := err.Error()
-	if msg == "" {
-		return msg
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:]
-}
-
 // truncate cuts s to n bytes, as ssh's %.100s does in some messages.
 func truncate(s string, n int) string {
 	if len(s) > n {

@@ -38,7 +38,7 @@ func authOptions(cfg *sshconfig.Config, opts Options) auth.Options {
 		PasswordAuthentication:       cfg.Get("PasswordAuthentication"),
 		NumberOfPasswordPrompts:      cfg.Get("NumberOfPasswordPrompts"),
 		Stderr:                       opts.Stderr,
-		Quiet:                        quiet(cfg),
+		LogLevel:                     cfg.Get("LogLevel"),
 		Prompter:                     prompter,
 		Debug:                        authLog(cfg, opts),
 	}

@@ -58,7 +58,7 @@ type Client struct {
 	ssh    *ssh.Client
 	auth   *auth.Auth
 	stderr io.Writer
-	quiet  bool // LogLevel QUIET: none of ssh's own messages
+	quiet  bool // LogLevel below INFO: no keepalive timeout message
 	dest   string
 
 	// agentSock is the agent to forward to the remote commands (-A,
@@ -138,7 +138,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return fail(negotiationFailure(conn, cfg, proxied, empty))
 	}
 	clientConfig.BannerCallback = func(msg string) error {
-		if quiet(cfg) {
+		if !showsInfo(cfg) {
 			return nil
 		}
 		_, err := io.WriteString(opts.Stderr, termsafe.String(msg))
@@ -154,7 +154,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return fail(loginError(a, cfg, proxied, err))
 	}
 	a.Authenticated(client)
-	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: quiet(cfg),
+	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: !showsInfo(cfg),
 		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg),
 		log: log, sendEnv: cfg.All("SendEnv"), setEnv: cfg.All("SetEnv")}
 	if c.agentSock != "" && a.Distrusted() {
@@ -186,6 +186,16 @@ func connect(ctx context.Context, cfg *sshconfig.Config, opts Options, log func(
 // sshconfig spell it SILENT): no log lines.
 func quiet(cfg *sshconfig.Config) bool {
 	return cfg.Get("LogLevel") == "SILENT"
+}
+
+// showsInfo reports whether LogLevel shows what ssh logs at INFO (logit),
+// such as the server's banner or a keepalive timeout.
+func showsInfo(cfg *sshconfig.Config) bool {
+	switch cfg.Get("LogLevel") {
+	case "SILENT", "QUIET", "FATAL", "ERROR":
+		return false
+	}
+	return true
 }
 
 // checkSupported refuses settings we cannot honour yet rather than
@@ -279,6 +289,12 @@ func resolve(ctx context.Context, network, host string) ([]string, error) {
 		return []string{ip.String()}, nil
 	}
 	ips, err := net.DefaultResolver.LookupIP(ctx, "ip"+strings.TrimPrefix(network, "tcp"), host)
+	var addrErr *net.AddrError
+	if errors.As(err, &addrErr) {
+		// Only addresses of the other family (-4, -6): ssh's getaddrinfo
+		// then finds no such name.
+		return nil, &net.DNSError{Err: addrErr.Err, Name: host, IsNotFound: true}
+	}
 	if err != nil {
 		return nil, err
 	}
