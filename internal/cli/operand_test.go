@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/goscp/goscp/internal/sshconfig"
 )
 
 // operandTests are shared with TestParseOperandMatchesOpenSSH. A nil want means the operand
@@ -223,7 +225,7 @@ func FuzzParseOperand(f *testing.F) {
 			t.Fatalf("%q: path %q is not the operand's tail", s, op.Path)
 		}
 		if isURI {
-			if _, ok := validDomain(op.Host); !ok || strings.HasSuffix(op.Host, ".") {
+			if _, h, _, _, ok := sshconfig.ParseURI(op.Host); !ok || h != op.Host || strings.HasSuffix(h, ".") {
 				t.Fatalf("%q: invalid host %q accepted", s, op.Host)
 			}
 		}

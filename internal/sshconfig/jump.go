@@ -113,46 +113,48 @@ func parseHop(s string) (user, host string, port int, ok bool) {
 // parseSSHURI parses the part of ssh://[user[;params]@]host[:port][/] after
 // the scheme. A path is not allowed for a jump host.
 func parseSSHURI(s string) (user, host string, port int, ok bool) {
+	user, host, port, path, ok := ParseURI(s)
+	return user, host, port, ok && path == ""
+}
+
+// ParseURI parses what follows "ssh://" or "scp://" as OpenSSH's parse_uri
+// does: [user[;params]@]host[:port][/path]. The user ends at the first '@'
+// (so "h/a@b" is user "h/a" at host "b"), params are dropped and the user is
+// URL-decoded; the host must be a valid domain name, returned without a
+// trailing dot (so no IPv6 address); a port must be valid and non-zero, -1
+// when absent; path is what follows the '/' after host or port, still
+// encoded. ok is false for anything else.
+func ParseURI(s string) (user, host string, port int, path string, ok bool) {
 	port = -1
 	if info, rest, found := strings.Cut(s, "@"); found {
 		info, _, _ = strings.Cut(info, ";")
 		if info == "" {
-			return "", "", 0, false
+			return "", "", 0, "", false
 		}
 		if user, ok = URLDecode(info); !ok {
-			return "", "", 0, false
+			return "", "", 0, "", false
 		}
 		s = rest
 	}
-	host, rest, delim, ok := hpdelimURI(s)
-	if !ok || host == "" {
-		return "", "", 0, false
+	host, rest, found := hpdelim(s)
+	if !found || host == "" {
+		return "", "", 0, "", false
 	}
-	if host = cleanHostname(host); !validDomainSyntax(host) {
-		return "", "", 0, false
+	if _, errstr := validDomain(host); errstr != "" {
+		return "", "", 0, "", false
 	}
-	if delim == ':' && rest != "" {
-		p, path, _ := strings.Cut(rest, "/")
-		if port = a2port(p); port <= 0 {
-			return "", "", 0, false
+	host = strings.TrimSuffix(host, ".") // kept in its case, unlike CanonicalDomains
+	if rest != nil {
+		path = *rest
+		if s[len(s)-len(path)-1] == ':' && path != "" {
+			p, after, _ := strings.Cut(path, "/")
+			if port = a2port(p); port <= 0 {
+				return "", "", 0, "", false
+			}
+			path = after
 		}
-		rest = path
 	}
-	return user, host, port, rest == ""
-}
-
-// hpdelimURI is hpdelim reporting which delimiter ended the host.
-func hpdelimURI(s string) (host, rest string, delim byte, ok bool) {
-	h, r, ok := hpdelim(s)
-	if !ok || r == nil {
-		return h, "", 0, ok
-	}
-	return h, *r, s[len(s)-len(*r)-1], true
-}
-
-func validDomainSyntax(name string) bool {
-	_, errstr := validDomain(name)
-	return errstr == ""
+	return user, host, port, path, true
 }
 
 // URLDecode undoes the %XX escapes and '+' (a space) of an ssh:// or

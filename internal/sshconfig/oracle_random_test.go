@@ -33,7 +33,7 @@ var randomLines = []string{
 	"UserKnownHostsFile ~/%C/%k/%n/%r/%p/%u", "IdentityAgent ~/%h.sock", "IdentityAgent SSH_AUTH_SOCK", "IdentityAgent $FOO", "IdentityAgent ${HOME}/x", "IdentityAgent $", "IdentityAgent ${NOPE_X}",
 	"ControlPath ~/.ssh/%C", "ControlPath none", "User  =  spaced", "User==double", "User\t\ttabbed", "User a=b", "User x\r", "Port 2222\r",
 	"SetEnv A=1 B", "SetEnv A=\"x y\" C=2", "SendEnv -A", "SendEnv LC_* -LC_ALL", "SetEnv", "SendEnv \"\"",
-	"ProxyJump user@[::1]:2222", "ProxyJump ssh://u@host:22", "ProxyJump ssh://u@host/path", "ProxyJump a,,b", "ProxyJump 10.1.1.1", "ProxyJump host:0", "ProxyJump a;b", "ProxyJump h", "ProxyJump ssh://us%00er@h", "ProxyJump ssh://u%41@h", "ProxyJump ssh://u%4@h",
+	"ProxyJump user@[::1]:2222", "ProxyJump ssh://u@host:22", "ProxyJump ssh://u@host/path", "ProxyJump a,,b", "ProxyJump 10.1.1.1", "ProxyJump host:0", "ProxyJump a;b", "ProxyJump h", "ProxyJump ssh://us%00er@h", "ProxyJump ssh://u%41@h", "ProxyJump ssh://u%4@h", "ProxyJump ssh://u@Host.", "ProxyJump ssh://u@a..b",
 	"LocalForward 80 h:80", "LocalForward 0 h:80", "RemoteForward 8080", "DynamicForward [::1]:1080", "LocalForward /tmp/a /tmp/b", "LocalForward 1:2:3:4:5",
 	"CanonicalDomains example.com Foo.ORG.", "CanonicalDomains none x", "CanonicalDomains -bad", "CanonicalizePermittedCNAMEs bad",
 	"PermitRemoteOpen any", "PermitRemoteOpen host:22 [::1]:*", "AddKeysToAgent 1h", "AddKeysToAgent confirm", "AddKeysToAgent yes 1h", "AddKeysToAgent",

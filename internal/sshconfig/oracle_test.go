@@ -243,6 +243,8 @@ DynamicForward 1080
 	{name: "installed default files", host: "h", noF: true, keys: []string{"sendenv", "hashknownhosts", "gssapiauthentication"}},
 	{name: "relative and missing includes", host: "h", config: "Include relative.conf\nInclude ~/no/such/*.conf\nUser r\n"},
 	{name: "proxyjump on the command line", host: "h", options: []string{"ProxyJump=u@j.example:2200,other"}, keys: []string{"proxyjump"}},
+	{name: "proxyjump uri", host: "h", options: []string{"ProxyJump=ssh://u%41;x@Jump.Example.:2200/,ssh://j2."}, keys: []string{"proxyjump"}},
+	{name: "error proxyjump uri nul", host: "h", options: []string{"ProxyJump=ssh://u%00@j"}, config: ""},
 	{name: "canonicalize with proxy", host: "alias", keys: []string{"canonicalizehostname"}, config: `
 CanonicalizeHostname yes
 ProxyCommand none
