@@ -96,7 +96,7 @@ func (w *RelayWatch) sourceBytes(p []byte) {
 		switch w.src {
 		case wantRecord:
 			var line []byte
-			line, p = w.collect(&w.srcLine, p, w.stopSource)
+			line, p = collect(&w.srcLine, p, w.stopSource)
 			if line != nil {
 				msgs = w.sourceRecord(line, msgs)
 			}
@@ -155,7 +155,7 @@ func (w *RelayWatch) sinkBytes(p []byte) {
 			p = p[1:]
 		case inMessage:
 			var line []byte
-			line, p = w.collect(&w.snkLine, p, func() { w.snk = stopped })
+			line, p = collect(&w.snkLine, p, func() { w.snk = stopped })
 			if line == nil {
 				continue
 			}
@@ -204,7 +204,7 @@ func garbage(p []byte) string {
 // line it returns the line, without the newline (valid until the next
 // collect), and the bytes after it; otherwise a nil line and no bytes. A
 // line growing past MaxLine calls stop instead.
-func (w *RelayWatch) collect(buf *[]byte, p []byte, stop func()) (line, rest []byte) {
+func collect(buf *[]byte, p []byte, stop func()) (line, rest []byte) {
 	i := bytes.IndexByte(p, '\n')
 	part := p
 	if i >= 0 {
