@@ -146,7 +146,7 @@ func TestConnectConfig(t *testing.T) {
 			if tt.config != "none" {
 				c.config = n.config(t, "config"+strconv.Itoa(i), tt.config)
 			}
-			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), "", func(who string) loginOutcome {
+			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), func(who string) loginOutcome {
 				return c.run(t, who, tt.up, tt.args...)
 			})
 		})
@@ -196,7 +196,7 @@ func TestConnectAgent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := conn{config: config, port: n.port(sshdtest.HostAlias), user: n.user, env: tt.env}
-			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), "", func(who string) loginOutcome {
+			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), func(who string) loginOutcome {
 				return c.run(t, who, tt.up, tt.args...)
 			})
 		})

@@ -38,10 +38,9 @@ type hostNet struct {
 }
 
 // startNet starts the destination (as dest says) and a jump host for each
-// name. Jump
-// hosts log at DEBUG1, which is where sshd records each forwarding; the
-// destination logs at INFO, since a session's sshd at DEBUG1 writes debug
-// lines into the session's stderr, which the tests compare.
+// name. Jump hosts log at DEBUG1, which is where sshd records each
+// forwarding; the destination stays at INFO, since a session's sshd at
+// DEBUG1 writes debug lines into the session's stderr, which is compared.
 func startNet(t *testing.T, dest sshdtest.Config, jumps ...string) *hostNet {
 	t.Helper()
 	d := sshdtest.Start(t, dest)
@@ -167,7 +166,7 @@ func runNetCases(t *testing.T, n *hostNet, base string, tests []netCase) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := conn{config: n.config(t, "case"+strconv.Itoa(i), tt.blocks+base), port: n.port(sshdtest.HostAlias), user: n.user}
-			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), "", func(who string) loginOutcome {
+			sideBySide(t, expect(tt.exit, tt.stderr, nil, false), func(who string) loginOutcome {
 				var o loginOutcome
 				if got := n.route(func() { o = c.run(t, who, tt.up, tt.args...) }); got != tt.route {
 					o.problem = "route " + strconv.Quote(got) + ", want " + strconv.Quote(tt.route)
@@ -180,7 +179,7 @@ func runNetCases(t *testing.T, n *hostNet, base string, tests []netCase) {
 
 // conn is how a client reaches the destination for one run.
 type conn struct {
-	config string   // -F (sshdtest's ssh_config if not set)
+	config string   // the -F value: a file or "none"
 	host   string   // replaces sshdtest.HostAlias in the operands, if set
 	port   int      // the destination's port, {PORT} in messages
 	user   string   // the login user

@@ -119,6 +119,18 @@ func (pipeAddr) String() string  { return "UNKNOWN" }
 // the last hop is evaluated from ssh_config with its own user and port and
 // the earlier hops as its ProxyJump, recursively; the destination is then
 // reached with a direct-tcpip channel from the last hop.
+// proxyClosed is what ssh says when its proxy ends before the SSH banner.
+const proxyClosed = "kex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535"
+
+// errorText is the message of a dial error: what ssh printed for it.
+func errorText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return err.Error()
+}
+
 func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, log func(int, string), jump string, depth int) (net.Conn, *Client, error) {
 	if depth >= maxHops {
 		return nil, nil, &Error{Msg: "ProxyJump: too many hops"}
@@ -146,7 +158,9 @@ func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, log func
 	hopOpts.Cipher = "" // ssh does not pass -c to the jump ssh
 	hop, err := dial(ctx, hopCfg, hopOpts, depth+1)
 	if err != nil {
-		return nil, nil, err
+		// The jump ssh failed; the ssh running it would then have seen its
+		// proxy close before any banner, and said so.
+		return nil, nil, &Error{Msg: errorText(err) + "\n" + proxyClosed, Err: err}
 	}
 	hop.log(1, fmt.Sprintf("channel_connect_stdio_fwd: %s:%d", cfg.HostName, cfg.Port))
 	addr := net.JoinHostPort(cfg.HostName, strconv.Itoa(cfg.Port))
@@ -162,8 +176,7 @@ func dialJump(ctx context.Context, cfg *sshconfig.Config, opts Options, log func
 				reason += ": " + open.Message
 			}
 		}
-		msg := "channel 0: open failed: " + reason + "\nstdio forwarding failed\n" +
-			"kex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535"
+		msg := "channel 0: open failed: " + reason + "\nstdio forwarding failed\n" + proxyClosed
 		return nil, nil, &Error{Msg: msg, Err: err}
 	}
 	return conn, hop, nil

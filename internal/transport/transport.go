@@ -388,12 +388,12 @@ func loginError(a *auth.Auth, cfg *sshconfig.Config, proxied bool, err error) er
 	if errors.As(err, &neg) {
 		return &Error{Msg: noMatch(peer, neg.What, neg.RequestedAlgorithms), Err: err}
 	}
-	if os.IsTimeout(err) {
+	if errors.Is(err, os.ErrDeadlineExceeded) { // x/crypto wraps it, os.IsTimeout does not look inside
 		return &Error{Msg: fmt.Sprintf("Connection timed out during banner exchange\nConnection to %s timed out", peer), Err: err}
 	}
 	if proxied && (errors.Is(err, io.EOF) || errors.Is(err, syscall.EPIPE)) {
 		// A proxy that ends before the banner, as ssh words it.
-		return &Error{Msg: "kex_exchange_identification: Connection closed by remote host\nConnection closed by " + peer, Err: err}
+		return &Error{Msg: proxyClosed, Err: err}
 	}
 	if errors.Is(err, io.EOF) {
 		return &Error{Msg: "Connection closed by " + peer, Err: err}
