@@ -16,4 +16,12 @@
 // TestMain builds ./cmd/scp once. SCP_UNDER_TEST=/path/to/program replaces
 // the build; pointing it at a wrapper running `exec /usr/bin/scp -O "$@"`
 // checks the harness itself, since then every comparison must agree.
+//
+// The other groups run OpenSSH's client first and ours second on the same
+// inputs: logins and host keys (auth_test.go), connections (connect_test.go),
+// -v (verbose_test.go), -3 errors (relay_test.go), the meter on a pty
+// (progress_test.go), hostile remotes, faults and bad input. The password and
+// one-time-code logins need root: they run sshd under a test name whose PAM
+// service, /etc/pam.d/goscp-sshd-*, the test writes and removes again (a
+// test binary killed meanwhile leaves that file behind).
 package e2e
