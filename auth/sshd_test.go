@@ -56,6 +56,20 @@ func (s *testSSHD) login(t *testing.T, a *Auth) error {
 	return s.loginAt(t, a, s.Addr)
 }
 
+// mustLogin logs in with opts and fails the test, showing what ssh and
+// sshd said, if that does not work.
+func (s *testSSHD) mustLogin(t *testing.T, opts Options) {
+	t.Helper()
+	a, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := s.login(t, a); err != nil {
+		t.Fatalf("login: %v\nstderr: %v\nsshd: %s", err, opts.Stderr, s.log())
+	}
+}
+
 // options are the common Options for s: strict checking against a
 // known_hosts file that already lists its ed25519 key.
 func (s *testSSHD) options(t *testing.T) Options {
@@ -108,14 +122,7 @@ func TestSSHDLoginKeys(t *testing.T) {
 				opts.Prompter = p
 			}
 			opts.IdentityFiles = []string{path}
-			a, err := New(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
-			if err := s.login(t, a); err != nil {
-				t.Fatalf("login: %v\nstderr: %s\nsshd: %s", err, opts.Stderr, s.log())
-			}
+			s.mustLogin(t, opts)
 			if tt.passphrase != "" && len(p.prompts()) != 2 {
 				t.Errorf("prompts = %q, want two", p.prompts())
 			}
@@ -138,14 +145,7 @@ func TestSSHDLoginCertificate(t *testing.T) {
 	writePub(t, path+"-cert.pub", cert) // the plain key is not authorized: only the certificate logs in
 	opts := s.options(t)
 	opts.IdentityFiles = []string{path}
-	a, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := s.login(t, a); err != nil {
-		t.Fatalf("login: %v\nsshd: %s", err, s.log())
-	}
+	s.mustLogin(t, opts)
 }
 
 func TestSSHDLoginAgent(t *testing.T) {
@@ -168,14 +168,7 @@ func TestSSHDLoginAgent(t *testing.T) {
 			opts.IdentityAgent = sock
 			opts.IdentityFiles = tt.files
 			opts.IdentitiesOnly = tt.only
-			a, err := New(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
-			if err := s.login(t, a); err != nil {
-				t.Fatalf("login: %v\nsshd: %s", err, s.log())
-			}
+			s.mustLogin(t, opts)
 		})
 	}
 }
