@@ -46,7 +46,7 @@ func TestHostile(t *testing.T) {
 // args in the space. Our client runs under /usr/bin/time if measure.
 func hClient(t *testing.T, who string, s *badSpace, config string, measure bool, args ...string) *hProc {
 	t.Helper()
-	return hostileCmd(t, who, whoProg(t, who), s.work, s.env, nil, measure && who == whoOurs, clientArgs(who, config, args...)...)
+	return hostileCmd(t, who, whoProg(t, who), s.work, s.env, nil, measure && who != whoOpenSSH, clientArgs(who, config, args...)...)
 }
 
 // hSpace is a badSpace whose every mtime lies in the past, with its
@@ -202,34 +202,47 @@ cat <&3 >/dev/null 2>&1 &
 exec >&- 2>&-
 wait
 exit 0`)
-	badBothSides(t, func(t *testing.T, who string) {
-		s, before := hSpace(t, f, nil)
-		r := hClient(t, who, s, f.srv.ConfigFile, true, "-r", "sshdtest:"+sc+"/d", "dst").run(t)
-		f.mustHaveRun(t, sc, "f")
-		wantUnchanged(t, who, before, snapTree(t, s.base), "work/dst")
-		if who == whoOpenSSH {
-			// OpenSSH recurses once per level on its stack; it may
-			// crash (SIGSEGV) before the path gets too long.
-			if r.signal != 0 {
-				t.Logf("OpenSSH died of %v: no exit status to compare", r.signal)
+	for _, who := range []string{whoOpenSSH, whoOursSerial, whoOurs} {
+		t.Run(who, func(t *testing.T) {
+			t.Parallel()
+			s, before := hSpace(t, f, nil)
+			r := hClient(t, who, s, f.srv.ConfigFile, true, "-r", "sshdtest:"+sc+"/d", "dst").run(t)
+			f.mustHaveRun(t, sc, "f")
+			wantUnchanged(t, who, before, snapTree(t, s.base), "work/dst")
+			if who == whoOpenSSH {
+				// OpenSSH recurses once per level on its stack; it may
+				// crash (SIGSEGV) before the path gets too long.
+				if r.signal != 0 {
+					t.Logf("OpenSSH died of %v: no exit status to compare", r.signal)
+				}
+				return
 			}
-			return
-		}
-		r.wantExit(t, 1)
-		r.wantStderr(t, ": File name too long\n")
-		if !strings.HasPrefix(r.stderr, "dst/d/d/") {
-			t.Errorf("ours: stderr does not start with the refused path: %.200q", r.stderr)
-		}
-		r.wantClean(t)
-		r.wantRSS(t)
-		// Like OpenSSH's sink, ours goes on after a refused directory
-		// (a real source skips its content), so each further D record
-		// costs one message of the path's length: ~400 bytes out per
-		// byte in. Only the first hostileShown are printed, then "lost
-		// connection" (the stream ends inside a directory), then the
-		// count of the rest.
-		hostileWantBounded(t, r, 1)
-	})
+			r.wantExit(t, 1)
+			r.wantStderr(t, ": File name too long\n")
+			if !strings.HasPrefix(r.stderr, "dst/d/d/") {
+				t.Errorf("%s: stderr does not start with the refused path: %.200q", who, r.stderr)
+			}
+			r.wantClean(t)
+			r.wantRSS(t)
+			if who == whoOurs {
+				// Pipelined, the refusal is ours alone: the subtree the
+				// source goes on sending is read and dropped, silently,
+				// until the stream ends inside it.
+				t.Logf("%s: %d lines, %d bytes on stderr; last line %.200q", who, r.stderrLines, r.stderrN, r.stderrTail)
+				if r.stderrLines != 2 || r.stderrTail != "lost connection" {
+					t.Errorf("%s: want the refusal and \"lost connection\", got %d lines ending %.200q", who, r.stderrLines, r.stderrTail)
+				}
+				return
+			}
+			// Like OpenSSH's sink, a serial one goes on after a refused
+			// directory (a real source skips its content), so each further
+			// D record costs one message of the path's length: ~400 bytes
+			// out per byte in. Only the first hostileShown are printed,
+			// then "lost connection" (the stream ends inside a directory),
+			// then the count of the rest.
+			hostileWantBounded(t, r, 1)
+		})
+	}
 }
 
 // hostileShown is how many error messages one copy prints before it only
@@ -258,68 +271,82 @@ func hostileWantBounded(t *testing.T, r hRun, finals int64) {
 var hostileCountRE = regexp.MustCompile(`^scp: [0-9]+ more errors not shown$`)
 
 // Case 3b: 100,000 records that each fail, the cheapest way a server can
-// make a client print (OpenSSH prints every message). Ours prints the first
-// hostileShown exactly as OpenSSH does, then how many it left out; it
+// make a client print (OpenSSH prints every message). Ours, serial, prints
+// the first hostileShown exactly as OpenSSH does, then how many it left out;
+// pipelined, it stops at the first record that breaks the protocol (the
+// source was told "go on" and must send data or the subtree). Either way it
 // exits 1, its memory stays bounded and nothing outside the target changes.
 func testHostileErrorFlood(t *testing.T, f *badFake) {
 	const n = 100000
 	// The fake reads the n error replies while it writes, then leaves, as
 	// a real source leaves after the last reply (OpenSSH's client does not
-	// close its side of a download before the remote exits).
-	flood := func(rec string) string {
-		return `ack
-awk 'BEGIN { for (i = 0; i < ` + strconv.Itoa(n) + `; i++) printf "` + rec + `\n" }' &
-head -n ` + strconv.Itoa(n) + ` >/dev/null
-wait
-exit 0`
+	// close its side of a download before the remote exits). A pipelined
+	// client sends no error replies: for it the fake drains whatever comes,
+	// closes its output after the last record and stays until we are gone.
+	flood := func(rec string, pipelined bool) string {
+		records := `awk 'BEGIN { for (i = 0; i < ` + strconv.Itoa(n) + `; i++) printf "` + rec + `\n" }'`
+		if pipelined {
+			return "ack\nexec 3<&0\ncat <&3 >/dev/null 2>&1 &\n" + records + "\nexec >&- 2>&-\nwait\nexit 0"
+		}
+		return "ack\n" + records + " &\nhead -n " + strconv.Itoa(n) + " >/dev/null\nwait\nexit 0"
 	}
 	for _, tt := range []struct {
 		name, rec string
 		args      []string
 		setup     func(t *testing.T, s *badSpace)
 		msg       string
+		// pipelined is the line after msg that ends a pipelined copy.
+		pipelined string
 	}{
 		// Each D names an existing regular file: "Not a directory".
 		{"D-over-file", "D0755 0 x", L{"-r"}, func(t *testing.T, s *badSpace) {
 			if err := os.WriteFile(filepath.Join(s.dst, "x"), []byte("precious\n"), 0o640); err != nil {
 				t.Fatal(err)
 			}
-		}, "dst/x: Not a directory\n"},
+		}, "dst/x: Not a directory\n", "lost connection"},
 		// Each C names an existing directory: "Is a directory".
 		{"C-over-dir", "C0644 0 x", nil, func(t *testing.T, s *badSpace) {
 			if err := os.Mkdir(filepath.Join(s.dst, "x"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-		}, "dst/x: Is a directory\n"},
+		}, "dst/x: Is a directory\n", "C0644 0 x"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := f.scenario(t, flood(tt.rec))
-			var runs [2]hRun
-			for i, who := range bothClients {
+			var runs []hRun
+			for _, who := range []string{whoOpenSSH, whoOursSerial, whoOurs} {
+				sc := f.scenario(t, flood(tt.rec, who == whoOurs))
 				s, before := hSpace(t, f, func(s *badSpace) { tt.setup(t, s) })
 				args := append(slices.Clone(tt.args), "sshdtest:"+sc+"/x", "dst")
 				r := hClient(t, who, s, f.srv.ConfigFile, true, args...).run(t)
 				f.mustHaveRun(t, sc, "f")
 				r.wantExit(t, 1)
 				wantUnchanged(t, who, before, snapTree(t, s.base))
-				if who == whoOpenSSH {
+				switch who {
+				case whoOpenSSH:
 					t.Logf("OpenSSH: %d lines, %d bytes on stderr", r.stderrLines, r.stderrN)
-				} else {
+					runs = append(runs, r)
+				case whoOursSerial:
 					r.wantClean(t)
 					r.wantRSS(t)
 					hostileWantBounded(t, r, 0)
 					if want := fmt.Sprintf("scp: %d more errors not shown", n-hostileShown); r.stderrTail != want {
-						t.Errorf("ours: last line %q, want %q", r.stderrTail, want)
+						t.Errorf("%s: last line %q, want %q", who, r.stderrTail, want)
+					}
+					runs = append(runs, r)
+				case whoOurs:
+					r.wantClean(t)
+					r.wantRSS(t)
+					if want := tt.msg + tt.pipelined + "\n"; r.stderr != want {
+						t.Errorf("%s: stderr %.300q, want %q", who, r.stderr, want)
 					}
 				}
-				runs[i] = r
 			}
 			// Up to the bound, ours prints what OpenSSH prints.
 			want := strings.Repeat(tt.msg, int(hostileShown))
-			for i, who := range bothClients {
-				if !strings.HasPrefix(runs[i].stderr, want) {
-					t.Errorf("%s: stderr does not start with %d × %q: %.300q", who, hostileShown, tt.msg, runs[i].stderr)
+			for _, r := range runs {
+				if !strings.HasPrefix(r.stderr, want) {
+					t.Errorf("%s: stderr does not start with %d × %q: %.300q", r.who, hostileShown, tt.msg, r.stderr)
 				}
 			}
 		})

@@ -62,6 +62,13 @@ type Options struct {
 	NameCheck *NameCheck
 	// Debug, if not nil, receives -v lines such as "Sending file modes: ...".
 	Debug func(msg string)
+	// Pipeline keeps the stream moving instead of waiting a round trip per
+	// record: a sink sends its replies ahead, so the source never waits,
+	// and reports what it refuses only locally; a source waits only for the
+	// replies that decide what it sends next (to C and D records). Messages,
+	// errors and the files written are those of a serial copy. For the
+	// client's side: a server leaves it off, so its client sees every reply.
+	Pipeline bool
 }
 
 // maxShown bounds the messages one copy (one Send or Receive) passes to
@@ -89,6 +96,10 @@ type conn struct {
 	// replies are still delivered after a fatal error on the read side,
 	// as OpenSSH, which does not buffer them, delivers them.
 	writeFailed bool
+	// writesAhead marks a sink that only sends replies ahead (Options.Pipeline):
+	// a source that is done may be gone before it has read them all, so a
+	// failed write is not an error; a real loss shows on the read side.
+	writesAhead bool
 	buf         []byte
 }
 
@@ -187,7 +198,9 @@ func (c *conn) write(p []byte) {
 	}
 	if _, err := c.w.Write(p); err != nil {
 		c.writeFailed = true
-		c.fail(ErrLostConnection)
+		if !c.writesAhead {
+			c.fail(ErrLostConnection)
+		}
 	}
 }
 
@@ -197,7 +210,9 @@ func (c *conn) flush() {
 	}
 	if err := c.w.Flush(); err != nil {
 		c.writeFailed = true
-		c.fail(ErrLostConnection)
+		if !c.writesAhead {
+			c.fail(ErrLostConnection)
+		}
 	}
 }
 
@@ -221,7 +236,11 @@ func (c *conn) readLine() ([]byte, error) {
 // readStatus reads one reply: nil for \0, a *RemoteError for \1 and \2
 // (reported and counted), ErrLostConnection at EOF, and for any other byte
 // a fatal *RemoteError showing what has arrived of that line.
-func (c *conn) readStatus() error {
+func (c *conn) readStatus() error { return c.readReply(true) }
+
+// readReply is readStatus, except that a \1 is reported and counted only
+// when shown is set.
+func (c *conn) readReply(shown bool) error {
 	if c.fatal != nil {
 		return c.fatal
 	}
@@ -240,12 +259,14 @@ func (c *conn) readStatus() error {
 		if err != nil {
 			return c.fail(err)
 		}
-		c.errs++
 		rerr := &RemoteError{Fatal: b == KindFatal, Msg: string(line)}
 		if rerr.Fatal {
 			c.fatal = rerr
 		}
-		c.report(string(line))
+		if shown || rerr.Fatal {
+			c.errs++
+			c.report(string(line))
+		}
 		return rerr
 	}
 	return c.fail(c.garbage(b))

@@ -52,13 +52,18 @@ func FuzzParseRecord(f *testing.F) {
 	})
 }
 
-// FuzzSink feeds arbitrary bytes to Receive into /root/target on a memFS:
-// it must end without panicking, create and change nothing outside the
-// target's tree, never write for a name with a slash, and hold no more
-// file data than it was sent.
+// FuzzSink feeds arbitrary bytes to Receive, serial and pipelined, into
+// /root/target on a memFS: it must end without panicking, create and change
+// nothing outside the target's tree, never write for a name with a slash,
+// and hold no more file data than it was sent.
 func FuzzSink(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, opt := range []Options{{Recursive: true}, {Recursive: true, Preserve: true, TargetIsDir: true}} {
+		for _, opt := range []Options{
+			{Recursive: true},
+			{Recursive: true, Preserve: true, TargetIsDir: true},
+			{Recursive: true, Pipeline: true},
+			{Recursive: true, Preserve: true, TargetIsDir: true, Pipeline: true},
+		} {
 			m := newMemFS()
 			m.dir("/root/target")
 			m.file("/root/other", "x")
@@ -133,12 +138,17 @@ func slashedNames(in []byte) []string {
 	return out
 }
 
-// FuzzSourceAcks sends a small tree against arbitrary replies: Send must
-// end without panicking, close every file, change nothing, and write no
-// more than the tree could produce.
+// FuzzSourceAcks sends a small tree against arbitrary replies, serially and
+// pipelined: Send must end without panicking, close every file, change
+// nothing, and write no more than the tree could produce.
 func FuzzSourceAcks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, acks []byte) {
-		for _, opt := range []Options{{Recursive: true}, {Recursive: true, Preserve: true}} {
+		for _, opt := range []Options{
+			{Recursive: true},
+			{Recursive: true, Preserve: true},
+			{Recursive: true, Pipeline: true},
+			{Recursive: true, Preserve: true, Pipeline: true},
+		} {
 			m := newMemFS()
 			m.file("/s/f", "hello")
 			m.file("/s/d/a", "x")

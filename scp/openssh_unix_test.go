@@ -609,3 +609,68 @@ func TestInteropOpenSSH(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineVsOpenSSH copies a tree with -r -p from OpenSSH's `scp -f`
+// and to its `scp -t`, into a target where some names are taken by the other
+// kind (a directory where a file goes, files where directories go): a
+// pipelined client must report the same messages, return the same result
+// and leave the same tree as a serial one.
+func TestPipelineVsOpenSSH(t *testing.T) {
+	needOpenSSH(t)
+	root := sourceDiffTree(t)
+	var paths []string
+	for _, n := range []string{"d", "f", "nope", "big", "with space"} {
+		paths = append(paths, filepath.Join(root, n))
+	}
+	type outcome struct {
+		msgs []string
+		err  error
+		tree []string
+	}
+	copyOnce := func(t *testing.T, download, pipeline bool) outcome {
+		dir := t.TempDir()
+		must(t, os.MkdirAll(filepath.Join(dir, "d", "a"), 0755))
+		must(t, os.WriteFile(filepath.Join(dir, "d", "sub"), []byte("x"), 0644))
+		must(t, os.WriteFile(filepath.Join(dir, "d", "emptydir"), nil, 0644))
+		args := []string{"-r", "-p", "-t", dir}
+		if download {
+			args = append([]string{"-r", "-p", "-f"}, paths...)
+		}
+		cmd := exec.Command(opensshScp, args...)
+		stdin, err := cmd.StdinPipe()
+		must(t, err)
+		stdout, err := cmd.StdoutPipe()
+		must(t, err)
+		must(t, cmd.Start())
+		var o outcome
+		opt := Options{Recursive: true, Preserve: true, Pipeline: pipeline}
+		opt.Report = func(m string) { o.msgs = append(o.msgs, strings.ReplaceAll(m, dir, "DIR")) }
+		if download {
+			o.err = Receive(context.Background(), stdout, stdin, OS{}, dir, opt)
+		} else {
+			o.err = Send(context.Background(), stdout, stdin, OS{}, paths, opt)
+		}
+		stdin.Close()
+		cmd.Wait()
+		o.tree = treeLines(t, dir)
+		return o
+	}
+	for _, download := range []bool{true, false} {
+		name := map[bool]string{true: "download", false: "upload"}[download]
+		t.Run(name, func(t *testing.T) {
+			serial, piped := copyOnce(t, download, false), copyOnce(t, download, true)
+			if len(serial.msgs) < 3 {
+				t.Errorf("serial copy reported only %q", serial.msgs)
+			}
+			if !slices.Equal(piped.msgs, serial.msgs) {
+				t.Errorf("messages\npipelined %q\nserial    %q", piped.msgs, serial.msgs)
+			}
+			if !sameErr(piped.err, serial.err) {
+				t.Errorf("result: pipelined %v, serial %v", piped.err, serial.err)
+			}
+			if !slices.Equal(piped.tree, serial.tree) {
+				t.Errorf("tree\npipelined\n%s\nserial\n%s", strings.Join(piped.tree, "\n"), strings.Join(serial.tree, "\n"))
+			}
+		})
+	}
+}

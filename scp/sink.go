@@ -26,15 +26,20 @@ type sink struct {
 	fsys  FS
 	umask uint32
 	data  []byte
+	// credit is the number of replies sent ahead that the source has not
+	// used yet (Options.Pipeline).
+	credit int
 }
 
 func newSink(ctx context.Context, r io.Reader, w io.Writer, fsys FS, opt *Options) *sink {
-	return &sink{
+	k := &sink{
 		conn:  newConn(ctx, r, w, opt),
 		fsys:  fsys,
 		umask: uint32(fsys.Umask().Perm()),
 		data:  make([]byte, dataBufSize),
 	}
+	k.writesAhead = opt.Pipeline
+	return k
 }
 
 // stop ends the copy after an error that has already been reported.
@@ -42,6 +47,14 @@ func (k *sink) stop(err error) error {
 	if k.fatal == nil {
 		k.fatal = err
 	}
+	return err
+}
+
+// remoteFatal ends the copy on a fatal message record from the source.
+func (k *sink) remoteFatal(msg string) error {
+	k.errs++
+	err := k.stop(&RemoteError{Fatal: true, Msg: msg})
+	k.report(msg)
 	return err
 }
 
@@ -66,7 +79,7 @@ func (k *sink) receive(target string, depth int) error {
 	}
 	fi, err := k.fsys.Stat(target)
 	targetIsDir := err == nil && fi.IsDir()
-	k.sendOK()
+	k.reply()
 	var times *Record
 	for first := true; ; first = false {
 		if err := k.checkContext(); err != nil {
@@ -86,13 +99,10 @@ func (k *sink) receive(target string, depth int) error {
 			k.report(rec.Text)
 			continue
 		case KindFatal:
-			k.errs++
-			err := k.stop(&RemoteError{Fatal: true, Msg: rec.Text})
-			k.report(rec.Text)
-			return err
+			return k.remoteFatal(rec.Text)
 		case KindTime:
 			times = &rec
-			k.sendOK()
+			k.reply()
 			continue
 		}
 		if !validName(rec.Name) {
@@ -153,7 +163,7 @@ func (k *sink) readRecord(first bool, depth int) (Record, error) {
 	rec, err := ParseRecord(line)
 	if err == nil {
 		if rec.Kind == KindEndDir {
-			k.sendOK()
+			k.reply()
 		}
 		return rec, nil
 	}
@@ -191,8 +201,8 @@ func (k *sink) receiveDir(dst string, mode uint32, times *Record, depth int) err
 	setMode := k.opt.Preserve
 	switch {
 	case err == nil && !fi.IsDir():
-		k.runErr(dst + ": Not a directory")
-		return nil
+		k.refuse(dst + ": Not a directory")
+		return k.skipTree()
 	case err == nil && k.opt.Preserve:
 		k.fsys.Chmod(dst, goMode(mode))
 	case err != nil:
@@ -200,8 +210,8 @@ func (k *sink) receiveDir(dst string, mode uint32, times *Record, depth int) err
 		// source tree can be filled in; its mode is set at E.
 		setMode = true
 		if err := k.fsys.Mkdir(dst, goMode(mode|0700)); err != nil {
-			k.runErr(dst + ": " + strerror.Text(err))
-			return nil
+			k.refuse(dst + ": " + strerror.Text(err))
+			return k.skipTree()
 		}
 	}
 	if err := k.receive(dst, depth+1); err != nil {
@@ -222,10 +232,11 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 	createMode := mode | 0200
 	f, err := k.fsys.OpenWrite(dst, goMode(createMode))
 	if err != nil {
-		k.runErr(dst + ": " + strerror.Text(err))
+		k.refuse(dst + ": " + strerror.Text(err))
+		k.skipFile(size)
 		return
 	}
-	k.sendOK()
+	k.reply()
 	var noted string
 	note := func(msg string) {
 		if noted == "" {
@@ -267,10 +278,10 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 		}
 	}
 	if noted != "" {
-		k.runErr(noted)
+		k.refuse(noted)
 		return
 	}
-	k.sendOK()
+	k.reply()
 }
 
 // receiveData reads exactly size bytes into f. After a write error it keeps

@@ -18,24 +18,64 @@ import (
 // after any such problem, or the error that ended the copy early
 // (ErrLostConnection, a fatal *RemoteError or a *ProtocolError).
 func Send(ctx context.Context, r io.Reader, w io.Writer, fsys FS, paths []string, opt Options) error {
-	c := newConn(ctx, r, w, &opt)
-	s := &source{conn: c, fsys: fsys, data: make([]byte, dataBufSize)}
-	if err := c.readStatus(); err != nil {
-		return c.result()
-	}
+	s := NewSender(ctx, r, w, fsys, opt)
 	for _, p := range paths {
-		if s.sendPath(p) != nil {
+		if s.Send(p) != nil {
 			break
 		}
 	}
-	return c.result()
+	return s.Close()
+}
+
+// A Sender is the source side of a copy that is given its paths one at a
+// time, for a caller that does other work between them (OpenSSH's scp
+// handles its operands in command-line order, some on other connections).
+type Sender struct {
+	s       *source
+	started error
+}
+
+// NewSender starts the source side of a copy: it waits for the sink's first
+// reply.
+func NewSender(ctx context.Context, r io.Reader, w io.Writer, fsys FS, opt Options) *Sender {
+	s := &source{conn: newConn(ctx, r, w, &opt), fsys: fsys, data: make([]byte, dataBufSize)}
+	return &Sender{s: s, started: s.readStatus()}
+}
+
+// Send sends one file or tree, as Send does each of its paths. An error
+// means the copy cannot go on; Close tells the result.
+func (s *Sender) Send(path string) error {
+	if s.started != nil {
+		return s.started
+	}
+	return s.s.sendPath(path)
+}
+
+// Close reads the replies still owed and returns the result of the whole
+// copy, as Send returns it. It does not close the stream.
+func (s *Sender) Close() error {
+	if s.started == nil {
+		s.s.settle(true)
+	}
+	return s.s.result()
 }
 
 type source struct {
 	*conn
 	fsys FS
 	data []byte
+	// owed lists the replies a pipelined source has not read yet, oldest
+	// first (Options.Pipeline).
+	owed []owed
 }
+
+// owed is a reply the sink owes for a record it was sent.
+type owed uint8
+
+const (
+	owedAck     owed = iota // to a T or E record: always \0 from a conforming sink
+	owedVerdict             // to a file's data: \0 or the sink's first error
+)
 
 // stopped reports whether the copy cannot go on.
 func (s *source) stopped() error {
@@ -87,7 +127,7 @@ func (s *source) sendTimes(fi fs.FileInfo) bool {
 	s.debug("File mtime %d atime %d", rec.Mtime, rec.Atime)
 	s.debug("Sending file timestamps: %s", rec)
 	s.send(rec)
-	return s.readStatus() == nil
+	return s.await(owedAck)
 }
 
 func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
@@ -97,7 +137,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 	rec := Record{Kind: KindFile, Mode: unixMode(fi.Mode()) & 06777, Size: fi.Size(), Name: lastElem(shown)}
 	s.debug("Sending file modes: %s", rec)
 	s.send(rec)
-	if s.readStatus() != nil {
+	if s.replyTo() != nil {
 		return
 	}
 	if p := s.opt.Progress; p != nil {
@@ -113,7 +153,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 	} else {
 		s.sendOK()
 	}
-	s.readStatus()
+	s.await(owedVerdict)
 }
 
 // copyData sends exactly size bytes of f. A read error or a file that
@@ -154,7 +194,7 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 	rec := Record{Kind: KindDir, Mode: unixMode(fi.Mode()) & 06777, Name: lastElem(shown)}
 	s.debug("Entering directory: %s", rec)
 	s.send(rec)
-	if s.readStatus() != nil {
+	if s.replyTo() != nil {
 		return
 	}
 	for {
@@ -172,7 +212,7 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 		}
 	}
 	s.send(Record{Kind: KindEndDir})
-	s.readStatus()
+	s.await(owedAck)
 }
 
 // visNewlines encodes a name containing a newline the way OpenSSH's

@@ -21,6 +21,7 @@ type Options struct {
 	Program                        string   // -S
 	LimitKbps                      int64    // -l in Kbit/s (1024 bit/s units); 0 = none
 	SFTPOpts                       []string // -X values as typed, already validated
+	Serial                         bool     // -X serial: one record at a time, as OpenSSH
 
 	// SSHArgs are the ssh arguments that scp 9.2 forwards from its own options, in
 	// command-line order (ssh takes the first value of a setting): "-4" "-6" "-A" "-C",
@@ -154,6 +155,7 @@ func (o *Options) setLimit(arg string) error {
 }
 
 // setSFTPOpt validates an SFTP option; scp checks these even in legacy mode.
+// "serial" is ours: a copy that waits for every reply, as OpenSSH's does.
 func (o *Options) setSFTPOpt(arg string) error {
 	if v, ok := strings.CutPrefix(arg, "buffer="); ok {
 		n, err := scanScaled(v)
@@ -167,6 +169,9 @@ func (o *Options) setSFTPOpt(arg string) error {
 		if _, errstr := strtonum(v, 1, 256*1024); errstr != "" {
 			return fatalError(fmt.Sprintf("Invalid number of requests \"%s\": %s", v, errstr))
 		}
+	} else if arg == "serial" {
+		o.Serial = true
+		return nil
 	} else {
 		return fatalError("Invalid -X option")
 	}

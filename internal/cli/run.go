@@ -136,8 +136,16 @@ func (r *run) parseSource(s string) (Operand, bool) {
 	return op, true
 }
 
+// toRemote handles the sources in command-line order, as OpenSSH does,
+// which decides what wins when names collide: local ones go over one
+// session, started at the first of them, remote ones over their own.
 func (r *run) toRemote(sources []string, tgt Operand) {
-	var locals []string
+	var up *upload
+	defer func() {
+		if up != nil {
+			r.finish(up.sess, up.Close())
+		}
+	}()
 	for _, s := range sources {
 		if r.ctx.Err() != nil {
 			return
@@ -152,26 +160,38 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 		case op.Remote:
 			r.relay(op, tgt)
 		default:
-			locals = append(locals, s)
+			if up == nil {
+				if up = r.startUpload(tgt); up == nil {
+					return
+				}
+			}
+			if up.Send(s) != nil {
+				return // the copy cannot go on; finish reports why
+			}
 		}
 		if r.fatal != 0 {
 			return
 		}
 	}
-	if len(locals) == 0 || r.ctx.Err() != nil {
-		return
-	}
+}
+
+// upload is the session that local sources go over.
+type upload struct {
+	*scp.Sender
+	sess *transport.Session
+}
+
+func (r *run) startUpload(tgt Operand) *upload {
 	sess, err := r.start(tgt, "-t", tgt.Path)
 	if err != nil {
 		// ssh's own message, then what OpenSSH's scp adds on upload.
 		r.printSSH(err.Error())
 		r.print("lost connection")
 		r.errs++
-		return
+		return nil
 	}
 	in, out := r.limit(sess.Stdout, sess.Stdin)
-	err = scp.Send(r.ctx, in, out, scp.OS{}, locals, r.engineOptions())
-	r.finish(sess, err)
+	return &upload{Sender: scp.NewSender(r.ctx, in, out, scp.OS{}, r.engineOptions()), sess: sess}
 }
 
 // remoteDirect copies from one remote host to another directly (-R): the
@@ -267,6 +287,7 @@ func (r *run) engineOptions() scp.Options {
 		TargetIsDir: r.mustBeDir,
 		Report:      r.print,
 		Progress:    r.meter,
+		Pipeline:    !r.opts.Serial,
 	}
 	if r.opts.Verbose > 0 {
 		o.Debug = r.print
