@@ -35,7 +35,15 @@ type source struct {
 	*conn
 	fsys FS
 	data []byte
+	// depth is the number of directories being sent around the current
+	// path (see fileFD).
+	depth int
 }
+
+// fileFD is the descriptor OpenSSH's scp -f would have for the path being
+// sent: 0 to 2 are the standard ones, and each directory it descends into
+// holds two more (its own open and its listing).
+func (s *source) fileFD() int { return 3 + 2*s.depth }
 
 // stopped reports whether the copy cannot go on.
 func (s *source) stopped() error {
@@ -69,6 +77,7 @@ func (s *source) sendPath(name string) error {
 		s.runErr(shown + ": " + strerror.Text(err))
 		return nil
 	}
+	s.clearedNonblock(s.fileFD())
 	switch {
 	case fi.Mode().IsRegular():
 		s.sendFile(f, fi, shown)
@@ -105,6 +114,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 		defer p.Finish()
 	}
 	readErr := s.copyData(f, rec.Size)
+	s.clearedNonblock(1)
 	if s.fatal != nil {
 		return
 	}
@@ -157,6 +167,8 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 	if s.readStatus() != nil {
 		return
 	}
+	s.depth++
+	defer func() { s.depth-- }()
 	for {
 		entries, err := f.ReadDir(256)
 		for _, e := range entries {
