@@ -17,10 +17,14 @@ import (
 	"github.com/goscp/goscp/internal/sshdtest"
 )
 
-// dropbearCases are about the transport to Dropbear (2022.83): its key
-// exchanges, ciphers and MACs, and what neither side shares. The remote
-// scp does not take part, so only our client role runs them.
+// dropbearCases are about the transport to Dropbear (2022.83): many
+// sessions on one connection, its key exchanges, ciphers and MACs, and
+// what neither side shares (only our client role runs those: the remote
+// scp does not take part).
 var dropbearCases = []dcase{
+	{"down-many-sessions", 0, 1, "scp: {R}/nope: No such file or directory\n", L{"sshdtest:{R}/a.txt", "sshdtest:{R}/b.txt", "sshdtest:{R}/empty", "sshdtest:{R}/ro.txt",
+		"sshdtest:{R}/nope", "sshdtest:{R}/x.sh", "sshdtest:{R}/x.log", "sshdtest:{R}/y.log", "sshdtest:{R}/-x", "sshdtest:{R}/a:b", "sshdtest:{R}/d/one.txt", "dest/"},
+		L{"local/dest/a.txt", "local/dest/a:b=colon\n", "local/dest/one.txt=one\n", "local/dest/ro.txt@0444"}, nil},
 	{"up-cipher-chacha20", clientOnly, 0, "", L{"-c", "chacha20-poly1305@openssh.com", "a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
 	{"down-cipher-aes128-ctr", clientOnly, 0, "", L{"-c", "aes128-ctr", "sshdtest:{R}/a.txt", "dest/"}, L{"local/dest/a.txt=alpha\n"}, nil},
 	{"up-r-cipher-aes256-ctr", clientOnly, 0, "", L{"-r", "-c", "aes256-ctr", "d", "sshdtest:{R}/dest/"}, L{"remote/dest/d/sub/two.txt=two\n"}, nil},
@@ -154,9 +158,14 @@ func TestDropbearBigFile(t *testing.T) {
 				if err := os.Mkdir(remote, 0o755); err != nil {
 					t.Fatal(err)
 				}
-				up := client(t, who, srv.ConfigFile, work, env, src, sshdtest.HostAlias+":"+remote+"/").run(t)
+				// A minute each (runTimeout), not clientTimeout: the data
+				// is big and the machine may be slow.
+				run := func(args ...string) clientRun {
+					return command(t, who, whoProg(t, who), work, env, runTimeout, clientArgs(who, srv.ConfigFile, args...)...).run(t)
+				}
+				up := run(src, sshdtest.HostAlias+":"+remote+"/")
 				up.wantExit(t, 0)
-				down := client(t, who, srv.ConfigFile, work, env, sshdtest.HostAlias+":"+remote+"/big.bin", "back.bin").run(t)
+				down := run(sshdtest.HostAlias+":"+remote+"/big.bin", "back.bin")
 				down.wantExit(t, 0)
 				if up.stderr+down.stderr != "" {
 					t.Errorf("%s: stderr %q", who, up.stderr+down.stderr)
