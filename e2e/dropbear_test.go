@@ -37,6 +37,10 @@ var dropbearCases = []dcase{
 	{"up-kex-dh-group14-sha256", clientOnly, 0, "", L{"-o", "KexAlgorithms=diffie-hellman-group14-sha256", "a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt"}, nil},
 	{"up-kex-dh-group14-sha1", clientOnly, 0, "", L{"-o", "KexAlgorithms=diffie-hellman-group14-sha1", "a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt"}, nil},
 	{"up-compression", clientOnly, 0, "", L{"-C", "a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt"}, nil},
+	{"up-accept-new-host-key", clientOnly, 0, "Warning: Permanently added '[127.0.0.1]:{PORT}' (ED25519) to the list of known hosts.\r\n",
+		L{"-o", "UserKnownHostsFile={L}/kh", "-o", "StrictHostKeyChecking=accept-new", "a.txt", "sshdtest:{R}/dest/"}, L{"local/kh", "remote/dest/a.txt"}, nil},
+	// Dropbear offers rsa-sha2-256 without an RSA key and fails an assertion.
+	{"dropbear-fails-rsa-host-key", clientOnly, 1, "Connection closed by 127.0.0.1 port {PORT}\r\nlost connection\n", L{"-o", "HostKeyAlgorithms=rsa-sha2-256", "a.txt", "sshdtest:{R}/dest/"}, L{"!remote/dest/a.txt"}, nil},
 	{"no-shared-cipher", clientOnly, 1, "no matching cipher found", L{"-c", "aes192-ctr", "a.txt", "sshdtest:{R}/dest/"}, L{"!remote/dest/a.txt"}, nil},
 	{"no-shared-kex", clientOnly, 1, "no matching key exchange method found", L{"-o", "KexAlgorithms=diffie-hellman-group16-sha512", "sshdtest:{R}/a.txt", "dest/"}, L{"!local/dest/a.txt"}, nil},
 	{"no-shared-mac", clientOnly, 1, "no matching MAC found", L{"-c", "aes128-ctr", "-o", "MACs=hmac-sha2-512", "sshdtest:{R}/a.txt", "dest/"}, L{"!local/dest/a.txt"}, nil},
