@@ -3,7 +3,9 @@ package sshdtest
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,11 +28,12 @@ func TestDropbear(t *testing.T) {
 		remotePath string
 		cmd        string
 		want       string
+		exit       int
 	}{
-		{"login", "", "echo ok; id -un", "ok\n{USER}\n"},
-		{"default scp", "", "command -v scp", "/usr/bin/scp\n"},
-		{"remote path", bin, "scp -t '/a b'", "fake scp -t /a b\n"},
-		{"exit status and quoting", bin, `printf '%s\n' "$0" >/dev/null; echo "a  b"; exit 3`, "a  b\n"},
+		{"login", "", "echo ok; id -un", "ok\n{USER}\n", 0},
+		{"default scp", "", "command -v scp", "/usr/bin/scp\n", 0},
+		{"remote path", bin, "scp -t '/a b'", "fake scp -t /a b\n", 0},
+		{"exit status and quoting", bin, `echo "a  b"; exit 3`, "a  b\n", 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := StartDropbear(t, Config{RemotePath: tt.remotePath})
@@ -39,12 +42,16 @@ func TestDropbear(t *testing.T) {
 			if out != want {
 				t.Errorf("ssh %q: got %q, want %q (err %v)", tt.cmd, out, want, err)
 			}
-			if strings.Contains(tt.cmd, "exit 3") {
-				if ee, ok := err.(interface{ ExitCode() int }); !ok || ee.ExitCode() != 3 {
-					t.Errorf("ssh %q: %v, want exit status 3", tt.cmd, err)
+			exit := 0
+			if err != nil {
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) {
+					t.Fatalf("ssh %q: %v", tt.cmd, err)
 				}
-			} else if err != nil {
-				t.Errorf("ssh %q: %v", tt.cmd, err)
+				exit = ee.ExitCode()
+			}
+			if exit != tt.exit {
+				t.Errorf("ssh %q: exit status %d, want %d", tt.cmd, exit, tt.exit)
 			}
 		})
 	}
