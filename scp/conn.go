@@ -61,6 +61,10 @@ type Options struct {
 	// requested (the client side of a download without -r and -T).
 	NameCheck *NameCheck
 	// Debug, if not nil, receives -v lines such as "Sending file modes: ...".
+	// In Serve it also receives the lines OpenSSH's remote scp -v logs
+	// where it makes a descriptor blocking again, such as "debug1: fd 3
+	// clearing O_NONBLOCK" (OpenSSH prints its log lines after the program
+	// name, ended by "\r\n").
 	Debug func(msg string)
 	// Pipeline keeps the stream moving instead of waiting a round trip per
 	// record: a sink sends its replies ahead, so the source never waits,
@@ -69,6 +73,8 @@ type Options struct {
 	// errors and the files written are those of a serial copy. For the
 	// client's side: a server leaves it off, so its client sees every reply.
 	Pipeline bool
+
+	serving bool // set by Serve
 }
 
 // maxShown bounds the messages one copy (one Send or Receive) passes to
@@ -158,6 +164,17 @@ func (c *conn) report(msg string) {
 func (c *conn) debug(format string, args ...any) {
 	if c.opt.Debug != nil {
 		c.opt.Debug(fmt.Sprintf(format, args...))
+	}
+}
+
+// clearedNonblock logs, in the server role, the line OpenSSH's remote scp
+// logs where it clears O_NONBLOCK on descriptor fd: there 0 is the input, 1
+// the output and 3 and up are the files it opens to send (see
+// source.fileFD). The numbers are OpenSSH's, not ours: the line is for
+// clients that show the remote's -v output.
+func (c *conn) clearedNonblock(fd int) {
+	if c.opt.serving {
+		c.debug("debug1: fd %d clearing O_NONBLOCK", fd)
 	}
 }
 

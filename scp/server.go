@@ -19,6 +19,7 @@ const (
 // does when started by a client with -t or -f. opt.Report should be nil: a
 // server prints nothing locally and tells the client instead.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, fsys FS, role Role, paths []string, opt Options) error {
+	opt.serving = true
 	if role == RoleSource {
 		return Send(ctx, r, w, fsys, paths, opt)
 	}

@@ -248,6 +248,7 @@ func (k *sink) receiveFile(dst, name string, size int64, mode uint32, times *Rec
 		f.Close()
 		return
 	}
+	k.clearedNonblock(0)
 	if writeErr != nil {
 		note(dst + ": " + strerror.Text(writeErr))
 	}

@@ -67,6 +67,9 @@ type source struct {
 	// owed lists the replies a pipelined source has not read yet, oldest
 	// first (Options.Pipeline).
 	owed []owed
+	// depth is the number of directories being sent around the current
+	// path (see fileFD).
+	depth int
 }
 
 // owed is a reply the sink owes for a record it was sent.
@@ -76,6 +79,11 @@ const (
 	owedAck     owed = iota // to a T or E record: always \0 from a conforming sink
 	owedVerdict             // to a file's data: \0 or the sink's first error
 )
+
+// fileFD is the descriptor OpenSSH's scp -f would have for the path being
+// sent: 0 to 2 are the standard ones, and each directory it descends into
+// holds two more (its own open and its listing).
+func (s *source) fileFD() int { return 3 + 2*s.depth }
 
 // stopped reports whether the copy cannot go on.
 func (s *source) stopped() error {
@@ -109,6 +117,7 @@ func (s *source) sendPath(name string) error {
 		s.runErr(shown + ": " + strerror.Text(err))
 		return nil
 	}
+	s.clearedNonblock(s.fileFD())
 	switch {
 	case fi.Mode().IsRegular():
 		s.sendFile(f, fi, shown)
@@ -145,6 +154,7 @@ func (s *source) sendFile(f File, fi fs.FileInfo, shown string) {
 		defer p.Finish()
 	}
 	readErr := s.copyData(f, rec.Size)
+	s.clearedNonblock(1)
 	if s.fatal != nil {
 		return
 	}
@@ -197,6 +207,8 @@ func (s *source) sendDir(f File, fi fs.FileInfo, name, shown string) {
 	if s.replyTo() != nil {
 		return
 	}
+	s.depth++
+	defer func() { s.depth-- }()
 	for {
 		entries, err := f.ReadDir(256)
 		for _, e := range entries {

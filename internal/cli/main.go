@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/goscp/goscp/internal/progress"
@@ -38,7 +39,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 	defer stop()
 	context.AfterFunc(ctx, stop)
 	if opts.From || opts.To {
-		return serve(ctx, opts, stdin, stdout, stderr)
+		return serve(ctx, argv0, opts, stdin, stdout, stderr)
 	}
 	r := &run{
 		argv0:   argv0,
@@ -54,14 +55,21 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 
 // serve is the remote role: `scp -t TARGET` or `scp -f PATH...` on stdin
 // and stdout, started by a client over SSH.
-func serve(ctx context.Context, opts *Options, stdin io.Reader, stdout, stderr io.Writer) int {
+func serve(ctx context.Context, argv0 string, opts *Options, stdin io.Reader, stdout, stderr io.Writer) int {
 	role := scp.RoleSink
 	if opts.From {
 		role = scp.RoleSource
 	}
 	engine := scp.Options{Recursive: opts.Recursive, Preserve: opts.Preserve, TargetIsDir: opts.TargetDir}
 	if opts.Verbose > 0 {
-		engine.Debug = func(msg string) { fmt.Fprintln(stderr, termsafe.String(msg)) }
+		engine.Debug = func(msg string) {
+			if strings.HasPrefix(msg, "debug1: ") {
+				// A log line, printed as OpenSSH prints its own.
+				fmt.Fprintf(stderr, "%s: %s\r\n", termsafe.String(argv0), msg)
+				return
+			}
+			fmt.Fprintln(stderr, termsafe.String(msg))
+		}
 	}
 	if err := scp.Serve(ctx, stdin, stdout, scp.OS{}, role, opts.Operands, engine); err != nil {
 		return 1
