@@ -3,7 +3,7 @@ BIN      ?= bin/scp
 PREFIX   ?= /usr/local
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
 
-.PHONY: build test test-scale fuzz bench demo install man cross lint clean
+.PHONY: build test test-serial test-scale fuzz bench demo install man cross lint clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/scp
@@ -11,6 +11,11 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# The e2e suite again with our scp forced serial (-X serial) everywhere:
+# pipelined (the default) or not, it must agree with OpenSSH.
+test-serial:
+	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 ./e2e
 
 # Scale suite: a sparse 4.5 GiB file, a 20,000-file tree, a 200-deep tree and
 # 255-byte names, each up and down with content checked and the client's peak

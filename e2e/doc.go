@@ -13,15 +13,19 @@
 // placeholders) and the resulting file trees (names, types, modes, sizes,
 // SHA-256, symlink targets, and mtime/atime classes).
 //
-// TestMain builds ./cmd/scp once. SCP_UNDER_TEST=/path/to/program replaces
+// TestMain builds ./cmd/scp once. GOSCP_E2E_SERIAL=1 runs it with
+// -X serial everywhere (`make test-serial`): ours pipelines by default, and
+// both must agree with OpenSSH. SCP_UNDER_TEST=/path/to/program replaces
 // the build; pointing it at a wrapper running `exec /usr/bin/scp -O "$@"`
 // checks the harness itself, since then every comparison must agree.
 //
 // The other groups run OpenSSH's client first and ours second on the same
 // inputs: logins and host keys (auth_test.go), connections (connect_test.go),
 // -v (verbose_test.go), -3 errors (relay_test.go), the meter on a pty
-// (progress_test.go), hostile remotes, faults and bad input. The password and
-// one-time-code logins need root: they run sshd under a test name whose PAM
-// service, /etc/pam.d/goscp-sshd-*, the test writes and removes again (a
-// test binary killed meanwhile leaves that file behind).
+// (progress_test.go), hostile remotes, faults and bad input. Dropbear
+// (dropbear_test.go) is a second server for the table and for -3, and
+// PuTTY's pscp (pscp_test.go) a second client of our server role. The
+// password and one-time-code logins need root: they run sshd under a test
+// name whose PAM service, /etc/pam.d/goscp-sshd-*, the test writes and
+// removes again (a test binary killed meanwhile leaves that file behind).
 package e2e

@@ -47,6 +47,9 @@ func testMain(m *testing.M) int {
 	} else {
 		ours, oursErr = build(filepath.Join(workDir, "build"))
 	}
+	if ours != "" && os.Getenv("GOSCP_E2E_SERIAL") != "" {
+		ours, oursErr = serialWrapper(ours, filepath.Join(workDir, "serial"))
+	}
 	if ours != "" {
 		oursBin = filepath.Join(workDir, "remotebin")
 		err := os.Mkdir(oursBin, 0o755)
@@ -75,6 +78,17 @@ func build(dir string) (string, error) {
 		return "", fmt.Errorf("go build ./cmd/scp: %v\n%s", err, b)
 	}
 	return out, nil
+}
+
+// serialWrapper writes a program at path that runs bin with -X serial
+// under its own name, so that `make test-serial` runs every test against a
+// serial copy (as a client and as the remote scp).
+func serialWrapper(bin, path string) (string, error) {
+	script := "#!/bin/bash\nexec -a \"$0\" '" + bin + "' -X serial \"$@\"\n"
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 // needOurs returns the program under test, failing the test (not skipping
