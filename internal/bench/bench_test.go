@@ -77,7 +77,7 @@ func TestBench(t *testing.T) {
 
 	var results []result
 	for _, sc := range selected {
-		results = append(results, b.scenario(sc)...)
+		results = append(results, b.run(sc)...)
 	}
 	fmt.Println()
 	report(os.Stdout, machine, results)
@@ -210,9 +210,9 @@ Host *
 	return p
 }
 
-// scenario runs every tool on sc, alternating, settings.runs times each,
+// run runs every tool on sc, alternating, settings.runs times each,
 // and checks every copy against its source.
-func (b *bench) scenario(sc scenario) []result {
+func (b *bench) run(sc scenario) []result {
 	t := b.t
 	dst := filepath.Join(b.work, "dst")
 	in := filepath.Join(b.work, "in")
@@ -241,7 +241,7 @@ func (b *bench) scenario(sc scenario) []result {
 			if d := diff(b.want[sc.input], got); d != "" {
 				t.Fatalf("%s, %s: the copy differs from the source: %s", sc.name(), tl.name, d)
 			}
-			t.Logf("%-20s %-20s run %d/%d: %7.2f s %6.1f MiB", sc.name(), tl.name, run, b.settings.runs, s.secs, float64(s.rss)/MiB)
+			t.Logf("%-24s %-20s run %d/%d: %7.2f s %6.1f MiB", sc.name(), tl.name, run, b.settings.runs, s.secs, float64(s.rss)/MiB)
 			results[i].samples = append(results[i].samples, s)
 		}
 	}
