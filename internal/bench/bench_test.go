@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -110,16 +111,16 @@ func (b *bench) prepare(selected []scenario) {
 	t := b.t
 	in := filepath.Join(b.work, "in")
 	var need, biggest int64
-	used := map[string]bool{}
+	var used []string
 	for _, sc := range selected {
-		if !used[sc.input] {
-			used[sc.input] = true
+		if !slices.Contains(used, sc.input) {
+			used = append(used, sc.input)
 			need += inputs[sc.input].size()
 			biggest = max(biggest, inputs[sc.input].size())
 		}
 	}
 	b.checkDisk(need + biggest + 256*MiB)
-	for name := range used {
+	for _, name := range used {
 		start := time.Now()
 		if err := inputs[name].generate(in); err != nil {
 			t.Fatal(err)
@@ -229,7 +230,7 @@ func (b *bench) run(sc scenario) []result {
 				t.Fatal(err)
 			}
 			j := job{cfg: b.cfg, host: sc.host, srcDir: in, name: sc.input, dstDir: dst, up: sc.up,
-				recursive: len(inputs[sc.input]) > 1}
+				recursive: b.want[sc.input]["."].dir}
 			s, err := measure(t.Context(), tl.argv(j), b.env, b.work)
 			if err != nil {
 				t.Fatalf("%s, %s: %v", sc.name(), tl.name, err)

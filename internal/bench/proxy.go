@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"sync"
 	"time"
@@ -107,10 +105,9 @@ func (p *Proxy) serve(client net.Conn) {
 		return
 	}
 	defer p.untrack(server)
-	done := make(chan struct{}, 2)
-	go func() { p.pipe(server, client); done <- struct{}{} }()
-	go func() { p.pipe(client, server); done <- struct{}{} }()
-	<-done
+	done := make(chan struct{})
+	go func() { p.pipe(server, client); close(done) }()
+	p.pipe(client, server)
 	<-done
 }
 
@@ -160,10 +157,7 @@ func read(src net.Conn, line chan<- chunk) {
 		} else {
 			chunks.Put(&buf)
 		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				src.Close()
-			}
+		if err != nil { // EOF, or a cut connection: either way the end
 			line <- chunk{at: now}
 			return
 		}
