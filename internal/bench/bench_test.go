@@ -230,7 +230,7 @@ func (b *bench) run(sc scenario) []result {
 				t.Fatal(err)
 			}
 			j := job{cfg: b.cfg, host: sc.host, srcDir: in, name: sc.input, dstDir: dst, up: sc.up,
-				recursive: b.want[sc.input]["."].dir}
+				recursive: b.want[sc.input][sc.input].dir}
 			s, err := measure(t.Context(), tl.argv(j), b.env, b.work)
 			if err != nil {
 				t.Fatalf("%s, %s: %v", sc.name(), tl.name, err)

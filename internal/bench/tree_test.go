@@ -99,7 +99,8 @@ type entry struct {
 	sum  [sha256.Size]byte
 }
 
-// listing is a tree by path relative to its root ("." is the root).
+// listing is a tree by path from its root's parent: the root is its base
+// name, as in the inputs.
 type listing map[string]entry
 
 // list walks root (a file or a directory).
@@ -109,7 +110,7 @@ func list(root string) (listing, error) {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(root, p)
+		rel, err := filepath.Rel(filepath.Dir(root), p)
 		if err != nil {
 			return err
 		}
