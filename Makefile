@@ -28,8 +28,12 @@ test-scale:
 fuzz:
 	GO=$(GO) scripts/fuzz.sh
 
+# Ours against OpenSSH's scp -O, its SFTP mode and the tar | ssh floor on a
+# real sshd, over loopback and through a latency proxy: medians, ratios and
+# peak RSS, copies checked after every run (internal/bench). BENCH (a regexp
+# on scenario names), BENCH_RUNS and BENCH_RTT pass through the environment.
 bench: build
-	SCP=$(BIN) scripts/bench.sh
+	SCP=$(abspath $(BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
 
 demo: build
 	SCP=$(BIN) scripts/demo.sh

@@ -1,0 +1,25 @@
+// Package bench measures the scp binary against OpenSSH (`make bench`).
+//
+// The benchmark itself is TestBench, behind the build tag "bench" so that
+// `go test ./...` never runs it:
+//
+//	go test -tags bench -run '^TestBench$' -v -timeout 90m ./internal/bench
+//
+// It starts a real sshd (internal/sshdtest) and copies the same inputs with
+// each tool of a table (ours, OpenSSH's scp -O, OpenSSH's scp in SFTP mode,
+// and the `tar | ssh` floor), up and down, straight over loopback or through
+// [Proxy], which adds a round-trip time. Runs alternate between the tools;
+// the report gives each tool's median wall time, its ratio to OpenSSH's
+// scp -O and the client's peak RSS. After every run the destination tree
+// must equal the source (names, sizes, SHA-256), or the benchmark fails.
+// Times are reported, never asserted.
+//
+// Environment:
+//
+//	SCP         the binary under test (absolute path; default: ./cmd/scp built into a temporary directory)
+//	BENCH       a regular expression: only the scenarios whose names match
+//	BENCH_RUNS  runs per tool and scenario (default 3)
+//	BENCH_RTT   the round-trip time of the "wan" scenarios (default 50ms)
+//
+// The package's non-test code is the latency proxy.
+package bench
