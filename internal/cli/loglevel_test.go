@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/sshconfig"
 )
 
@@ -44,7 +45,7 @@ func TestLogLevelMatchesSSH(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			options, logFlags := sshOptions(opts.SSHArgs)
+			options, logFlags := dialer.SSHOptions(opts.SSHArgs)
 			cfg, err := sshconfig.Evaluate(sshconfig.Request{Host: "h", ConfigFile: "none", Options: options, LogFlags: logFlags})
 			if err != nil {
 				t.Fatal(err)
@@ -68,21 +69,5 @@ func TestLogLevelMatchesSSH(t *testing.T) {
 				t.Errorf("LogLevel %q, ssh -G says %q (ssh arguments %q)", got, want, opts.SSHArgs)
 			}
 		})
-	}
-}
-
-func TestSSHOptionsLogFlags(t *testing.T) {
-	tests := []struct {
-		args  []string
-		flags string
-	}{
-		{nil, ""},
-		{[]string{"-v", "-4", "-q", "-v"}, "vqv"},
-		{[]string{"-o", "-v", "-J", "-q", "-c", "-v", "-F", "-q", "-i", "-v"}, ""}, // values, not flags
-	}
-	for _, tt := range tests {
-		if _, flags := sshOptions(tt.args); flags != tt.flags {
-			t.Errorf("%q: flags %q, want %q", tt.args, flags, tt.flags)
-		}
 	}
 }

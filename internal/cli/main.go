@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/progress"
 	"github.com/goscp/goscp/internal/termsafe"
 	"github.com/goscp/goscp/scp"
@@ -42,14 +43,22 @@ func Main(argv []string, stdin io.Reader, stdout, stderr *os.File) int {
 		return serve(ctx, argv0, opts, stdin, stdout, stderr)
 	}
 	r := &run{
-		argv0:   argv0,
-		stdout:  stdout,
-		ctx:     ctx,
-		opts:    opts,
-		stderr:  stderr,
-		meter:   progress.New(stdout, opts.Quiet),
-		clients: map[string]*client{},
+		argv0:  argv0,
+		stdout: stdout,
+		ctx:    ctx,
+		opts:   opts,
+		stderr: stderr,
+		meter:  progress.New(stdout, opts.Quiet),
 	}
+	r.dialer = dialer.New(dialer.Settings{
+		SSHArgs:    opts.SSHArgs,
+		ConfigFile: opts.ConfigFile,
+		Identities: opts.Identities,
+		Cipher:     opts.Cipher,
+		Batch:      opts.Batch,
+		Stderr:     stderr,
+		Log:        r.printSSH,
+	})
 	return r.main()
 }
 

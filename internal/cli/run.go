@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
-	"github.com/goscp/goscp/auth"
+	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/localcopy"
 	"github.com/goscp/goscp/internal/progress"
-	"github.com/goscp/goscp/internal/sshconfig"
 	"github.com/goscp/goscp/internal/termsafe"
 	"github.com/goscp/goscp/internal/transport"
 	"github.com/goscp/goscp/scp"
@@ -20,28 +18,19 @@ import (
 // run is one client invocation: the operands, the connections opened for
 // them and the error count that decides the exit status.
 type run struct {
-	argv0   string
-	ctx     context.Context
-	opts    *Options
-	stdout  io.Writer
-	stderr  io.Writer
-	meter   progress.Meter
-	clients map[string]*client
+	argv0  string
+	ctx    context.Context
+	opts   *Options
+	stdout io.Writer
+	stderr io.Writer
+	meter  progress.Meter
+	dialer *dialer.Dialer
 	// errs counts failures, like OpenSSH's errs; any makes the exit 1.
 	errs int
 	// mustBeDir is OpenSSH's targetshouldbedir: several sources, or -d.
 	mustBeDir bool
 	// fatal, when not 0, is the exit status of an error that ended the run.
 	fatal int
-	// tty asks the user questions; opened on first use (ttyOpened).
-	tty       auth.Prompter
-	ttyOpened bool
-}
-
-// client is a connection, or the error that prevented it.
-type client struct {
-	c   *transport.Client
-	err error
 }
 
 func (r *run) main() int {
@@ -73,11 +62,7 @@ func (r *run) main() int {
 	if r.ctx.Err() == nil { // after ^C, only the way out
 		r.meter.EndTransfer()
 	}
-	for _, c := range r.clients {
-		if c.c != nil {
-			c.c.Close()
-		}
-	}
+	r.dialer.Close()
 	switch {
 	case r.fatal != 0:
 		return r.fatal
@@ -360,76 +345,7 @@ func (r *run) connect(op Operand) (*transport.Client, error) {
 	if op.Port != 0 {
 		port = op.Port
 	}
-	key := op.User + "@" + op.Host + ":" + strconv.Itoa(port)
-	if c, ok := r.clients[key]; ok {
-		return c.c, c.err
-	}
-	c := &client{}
-	c.c, c.err = r.dial(op.Host, op.User, port)
-	r.clients[key] = c
-	return c.c, c.err
-}
-
-// prompter opens the terminal for questions once, when a login first
-// needs it; nil with -B or without a terminal.
-func (r *run) prompter() auth.Prompter {
-	if !r.opts.Batch && !r.ttyOpened {
-		r.ttyOpened = true
-		r.tty = auth.TTYPrompter()
-	}
-	return r.tty
-}
-
-func (r *run) dial(host, user string, port int) (*transport.Client, error) {
-	options, logFlags := sshOptions(r.opts.SSHArgs)
-	cfg, err := sshconfig.Evaluate(sshconfig.Request{
-		Host:       host,
-		User:       user,
-		Port:       port,
-		ConfigFile: r.opts.ConfigFile,
-		Options:    options,
-		Identities: r.opts.Identities,
-		LogFlags:   logFlags,
-	})
-	if err != nil {
-		return nil, err
-	}
-	topts := transport.Options{Stderr: r.stderr, Prompter: r.prompter(), Cipher: r.opts.Cipher, ConfigFile: r.opts.ConfigFile, Debug: r.printSSH}
-	return transport.Dial(r.ctx, cfg, topts)
-}
-
-// sshOptions turns the ssh arguments scp forwards into -o settings, in
-// command-line order (ssh keeps the first value obtained), and the -v and
-// -q among them into ssh's log flags ("vqv"), which decide LogLevel.
-func sshOptions(args []string) (options []string, logFlags string) {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "-o" && i+1 < len(args):
-			i++
-			out = append(out, args[i])
-		case a == "-J" && i+1 < len(args):
-			i++
-			out = append(out, "ProxyJump="+args[i])
-		case a == "-c" || a == "-F" || a == "-i":
-			i++ // handled through Options.Cipher, ConfigFile and Identities
-		case strings.HasPrefix(a, "-o"):
-			out = append(out, a[2:])
-		case a == "-4":
-			out = append(out, "AddressFamily=inet")
-		case a == "-6":
-			out = append(out, "AddressFamily=inet6")
-		case a == "-C":
-			out = append(out, "Compression=yes")
-		case a == "-A":
-			out = append(out, "ForwardAgent=yes")
-		case a == "-q" || a == "-v":
-			logFlags += a[1:]
-		}
-	}
-	// After the user's settings, so that only -A or -o ForwardAgent
-	// forwards the agent, never ssh_config alone (as OpenSSH's scp).
-	return append(out, "ForwardAgent=no"), logFlags
+	return r.dialer.Client(r.ctx, op.Host, op.User, port)
 }
 
 // localCopy copies within this machine as OpenSSH does by running
