@@ -85,6 +85,9 @@ var cases = []dcase{
 	{"down-uri-alias", 0, 0, "", L{"scp://sshdtest/{R}/b.txt", "dest/"}, L{"local/dest/b.txt"}, nil},
 	{"up-bracket-host", 0, 0, "", L{"a.txt", "[127.0.0.1]:{R}/dest/"}, L{"remote/dest/a.txt"}, nil},
 	{"remote-to-remote", 0, 0, "", L{"sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
+	// operands in command-line order: the last one written wins
+	{"up-order-remote-then-local", 0, 0, "", L{"sshdtest:{N}.txt", "{N}.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/{N}.txt=token\n"}, L{"{N}.txt=home\n"}},
+	{"up-order-local-then-remote", 0, 0, "", L{"{N}.txt", "sshdtest:{N}.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/{N}.txt=home\n"}, L{"{N}.txt=home\n"}},
 
 	// local only (OpenSSH runs cp)
 	{"local-file", clientOnly, 0, "", L{"a.txt", "copy.txt"}, L{"local/copy.txt=alpha\n"}, nil},

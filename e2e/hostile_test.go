@@ -224,7 +224,7 @@ exit 0`)
 			}
 			r.wantClean(t)
 			r.wantRSS(t)
-			if who == whoOurs {
+			if pipelined(who) {
 				// Pipelined, the refusal is ours alone: the subtree the
 				// source goes on sending is read and dropped, silently,
 				// until the stream ends inside it.
@@ -244,6 +244,10 @@ exit 0`)
 		})
 	}
 }
+
+// pipelined reports whether who's client pipelines (ours, unless the
+// whole suite runs it serially).
+func pipelined(who string) bool { return who == whoOurs && !oursSerial }
 
 // hostileShown is how many error messages one copy prints before it only
 // counts them (scp's maxShown).
@@ -315,18 +319,18 @@ func testHostileErrorFlood(t *testing.T, f *badFake) {
 			t.Parallel()
 			var runs []hRun
 			for _, who := range []string{whoOpenSSH, whoOursSerial, whoOurs} {
-				sc := f.scenario(t, flood(tt.rec, who == whoOurs))
+				sc := f.scenario(t, flood(tt.rec, pipelined(who)))
 				s, before := hSpace(t, f, func(s *badSpace) { tt.setup(t, s) })
 				args := append(slices.Clone(tt.args), "sshdtest:"+sc+"/x", "dst")
 				r := hClient(t, who, s, f.srv.ConfigFile, true, args...).run(t)
 				f.mustHaveRun(t, sc, "f")
 				r.wantExit(t, 1)
 				wantUnchanged(t, who, before, snapTree(t, s.base))
-				switch who {
-				case whoOpenSSH:
+				switch {
+				case who == whoOpenSSH:
 					t.Logf("OpenSSH: %d lines, %d bytes on stderr", r.stderrLines, r.stderrN)
 					runs = append(runs, r)
-				case whoOursSerial:
+				case !pipelined(who):
 					r.wantClean(t)
 					r.wantRSS(t)
 					hostileWantBounded(t, r, 0)
@@ -334,7 +338,7 @@ func testHostileErrorFlood(t *testing.T, f *badFake) {
 						t.Errorf("%s: last line %q, want %q", who, r.stderrTail, want)
 					}
 					runs = append(runs, r)
-				case whoOurs:
+				default:
 					r.wantClean(t)
 					r.wantRSS(t)
 					if want := tt.msg + tt.pipelined + "\n"; r.stderr != want {

@@ -18,6 +18,8 @@ var (
 	oursErr error
 	// oursBin is a directory holding only `scp` -> ours, for Config.RemotePath.
 	oursBin string
+	// oursSerial is set when ours runs with -X serial (GOSCP_E2E_SERIAL).
+	oursSerial bool
 	// workDir is removed after the tests.
 	workDir string
 )
@@ -48,6 +50,7 @@ func testMain(m *testing.M) int {
 		ours, oursErr = build(filepath.Join(workDir, "build"))
 	}
 	if ours != "" && os.Getenv("GOSCP_E2E_SERIAL") != "" {
+		oursSerial = true
 		ours, oursErr = serialWrapper(ours, filepath.Join(workDir, "serial"))
 	}
 	if ours != "" {
@@ -84,6 +87,13 @@ func build(dir string) (string, error) {
 // under its own name, so that `make test-serial` runs every test against a
 // serial copy (as a client and as the remote scp).
 func serialWrapper(bin, path string) (string, error) {
+	// Tests that run ours as another user copy the wrapper, not bin: bin
+	// must be reachable for them.
+	for _, dir := range []string{filepath.Dir(filepath.Dir(bin)), filepath.Dir(bin)} {
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
 	script := "#!/bin/bash\nexec -a \"$0\" '" + bin + "' -X serial \"$@\"\n"
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		return "", err

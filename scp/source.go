@@ -51,6 +51,18 @@ func (s *Sender) Send(path string) error {
 	return s.s.sendPath(path)
 }
 
+// Sync returns once the sink has answered everything sent so far, so that
+// what it writes for them is done before the caller does other work (a
+// pipelined source would otherwise still be sending).
+func (s *Sender) Sync() error {
+	if s.started != nil {
+		return s.started
+	}
+	s.s.flush()
+	s.s.settle(false)
+	return s.s.stopped()
+}
+
 // Close reads the replies still owed and returns the result of the whole
 // copy, as Send returns it. It does not close the stream.
 func (s *Sender) Close() error {

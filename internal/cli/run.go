@@ -139,6 +139,9 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 		if !ok {
 			continue
 		}
+		if op.Remote && up != nil && up.Sync() != nil {
+			return // the copy cannot go on; finish reports why
+		}
 		switch {
 		case op.Remote && r.opts.RemoteDirect:
 			r.remoteDirect(op, tgt)
