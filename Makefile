@@ -2,13 +2,23 @@ GO       ?= go
 BIN      ?= bin/scp
 PREFIX   ?= /usr/local
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
+# The commands under cmd/ that cross and dist build.
+CMDS     := scp
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X github.com/goscp/goscp/internal/version.Version=$(VERSION)
 
-.PHONY: build test test-scale fuzz bench demo install man cross lint clean
+.PHONY: build test test-scale fuzz bench demo install man cross dist setup lint clean
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/scp
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/scp
+
+# Installs what test, demo, bench and man need when run as root; otherwise
+# each of those targets names what is missing and stops (scripts/setup.sh).
+setup:
+	@scripts/setup.sh test demo bench man
 
 test:
+	@scripts/setup.sh test
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
@@ -24,9 +34,11 @@ fuzz:
 	GO=$(GO) scripts/fuzz.sh
 
 bench: build
+	@scripts/setup.sh bench
 	SCP=$(BIN) scripts/bench.sh
 
 demo: build
+	@scripts/setup.sh demo
 	SCP=$(BIN) scripts/demo.sh
 
 install: build
@@ -37,6 +49,7 @@ install: build
 # user sees it and through groff with every warning turned on. Both tools
 # exit 0 on warnings, so anything on stderr fails the target.
 man:
+	@scripts/setup.sh man
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l doc/scp.1 >/dev/null 2>"$$log"; \
 	groff -man -Tutf8 -ww -z doc/scp.1 2>>"$$log"; \
@@ -46,8 +59,15 @@ man:
 cross:
 	@set -e; for target in $(CROSS); do \
 		echo "build $$target"; \
-		CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -o /dev/null ./cmd/scp; \
+		for cmd in $(CMDS); do \
+			CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -o /dev/null ./cmd/$$cmd; \
+		done; \
 	done
+
+# Release archives in dist/: for each CROSS target, static CMDS stamped with
+# VERSION, the man pages, README.md and LICENSE; and dist/SHA256SUMS.
+dist:
+	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' CMDS='$(CMDS)' TARGETS='$(CROSS)' scripts/dist.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -55,4 +75,4 @@ lint:
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
