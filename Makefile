@@ -7,7 +7,7 @@ CMDS     := scp
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/goscp/goscp/internal/version.Version=$(VERSION)
 
-.PHONY: build test test-scale fuzz bench demo install man cross dist setup lint clean
+.PHONY: build test test-scale fuzz bench demo install man cross dist setup lint clean need-test need-demo need-bench need-man
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/scp
@@ -17,15 +17,19 @@ build:
 setup:
 	@scripts/setup.sh test demo bench man
 
-test:
-	@scripts/setup.sh test
+# Listed first among a target's prerequisites, so a missing package stops
+# make before anything is built.
+need-test need-demo need-bench need-man:
+	@scripts/setup.sh $(@:need-%=%)
+
+test: need-test
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
 # Scale suite: a sparse 4.5 GiB file, a 20,000-file tree, a 200-deep tree and
 # 255-byte names, each up and down with content checked and the client's peak
 # RSS logged and bounded. Needs about 10 GiB of free disk.
-test-scale:
+test-scale: need-test
 	$(GO) test -tags scale -count=1 -timeout 40m -run '^TestScale$$' -v ./e2e
 
 # Each fuzz target for an execution budget on top of its committed seed
@@ -33,12 +37,10 @@ test-scale:
 fuzz:
 	GO=$(GO) scripts/fuzz.sh
 
-bench: build
-	@scripts/setup.sh bench
+bench: need-bench build
 	SCP=$(BIN) scripts/bench.sh
 
-demo: build
-	@scripts/setup.sh demo
+demo: need-demo build
 	SCP=$(BIN) scripts/demo.sh
 
 install: build
@@ -48,8 +50,7 @@ install: build
 # The man page must render without a single warning, through man-db as a
 # user sees it and through groff with every warning turned on. Both tools
 # exit 0 on warnings, so anything on stderr fails the target.
-man:
-	@scripts/setup.sh man
+man: need-man
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l doc/scp.1 >/dev/null 2>"$$log"; \
 	groff -man -Tutf8 -ww -z doc/scp.1 2>>"$$log"; \
