@@ -88,7 +88,7 @@ if [ -n "$pkgs" ]; then
 	apt=(apt-get -q -o DPkg::Lock::Timeout=600)
 	"${apt[@]}" update >/dev/null
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends $pkgs >/dev/null
+	DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes "${apt[@]}" install -y --no-install-recommends $pkgs >/dev/null
 	left=$(missing "$@")
 	if [ -n "$left" ]; then
 		echo "$name: still missing after apt-get install: $left" >&2
