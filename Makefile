@@ -2,25 +2,39 @@ GO       ?= go
 BIN      ?= bin/scp
 PREFIX   ?= /usr/local
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
+# The commands under cmd/ that cross and dist build.
+CMDS     := scp
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X github.com/goscp/goscp/internal/version.Version=$(VERSION)
 
-.PHONY: build test test-serial test-scale fuzz bench demo install man cross lint clean
+.PHONY: build test test-serial test-scale fuzz bench demo install man cross dist setup lint clean need-test need-demo need-bench need-man
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/scp
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/scp
 
-test:
+# Installs what test, demo, bench and man need when run as root; otherwise
+# each of those targets names what is missing and stops (scripts/setup.sh).
+setup:
+	@scripts/setup.sh test demo bench man
+
+# Listed first among a target's prerequisites, so a missing package stops
+# make before anything is built.
+need-test need-demo need-bench need-man:
+	@scripts/setup.sh $(@:need-%=%)
+
+test: need-test
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
 # The e2e suite again with our scp forced serial (-X serial) everywhere:
 # pipelined (the default) or not, it must agree with OpenSSH.
-test-serial:
+test-serial: need-test
 	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 ./e2e
 
 # Scale suite: a sparse 4.5 GiB file, a 20,000-file tree, a 200-deep tree and
 # 255-byte names, each up and down with content checked and the client's peak
 # RSS logged and bounded. Needs about 10 GiB of free disk.
-test-scale:
+test-scale: need-test
 	$(GO) test -tags scale -count=1 -timeout 40m -run '^TestScale$$' -v ./e2e
 
 # Each fuzz target for an execution budget on top of its committed seed
@@ -32,10 +46,10 @@ fuzz:
 # real sshd, over loopback and through a latency proxy: medians, ratios and
 # peak RSS, copies checked after every run (internal/bench). BENCH (a regexp
 # on scenario names), BENCH_RUNS and BENCH_RTT pass through the environment.
-bench: build
+bench: need-bench build
 	SCP=$(abspath $(BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
 
-demo: build
+demo: need-demo build
 	SCP=$(BIN) scripts/demo.sh
 
 install: build
@@ -45,7 +59,7 @@ install: build
 # The man page must render without a single warning, through man-db as a
 # user sees it and through groff with every warning turned on. Both tools
 # exit 0 on warnings, so anything on stderr fails the target.
-man:
+man: need-man
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l doc/scp.1 >/dev/null 2>"$$log"; \
 	groff -man -Tutf8 -ww -z doc/scp.1 2>>"$$log"; \
@@ -55,8 +69,15 @@ man:
 cross:
 	@set -e; for target in $(CROSS); do \
 		echo "build $$target"; \
-		CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -o /dev/null ./cmd/scp; \
+		for cmd in $(CMDS); do \
+			CGO_ENABLED=0 GOOS=$${target%/*} GOARCH=$${target#*/} $(GO) build -o /dev/null ./cmd/$$cmd; \
+		done; \
 	done
+
+# Release archives in dist/: for each CROSS target, static CMDS stamped with
+# VERSION, the man pages, README.md and LICENSE; and dist/SHA256SUMS.
+dist:
+	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' CMDS='$(CMDS)' TARGETS='$(CROSS)' scripts/dist.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -64,4 +85,4 @@ lint:
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

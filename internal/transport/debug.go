@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/goscp/goscp/internal/sshconfig"
+	"github.com/goscp/goscp/internal/version"
 )
 
 // debugLevel is how much of ssh's debug log LogLevel asks for: 0 for none,
@@ -29,6 +30,15 @@ func debugLog(cfg *sshconfig.Config, opts Options) func(level int, msg string) {
 		if level <= max && opts.Debug != nil {
 			opts.Debug(fmt.Sprintf("debug%d: %s", level, msg))
 		}
+	}
+}
+
+// printVersion starts the log with our version where ssh starts it with its
+// own: for each connection (ssh runs one process per connection and jump
+// host), when a -v is in effect and no later -q silenced it.
+func printVersion(cfg *sshconfig.Config, opts Options) {
+	if cfg.Verbose > 0 && debugLevel(cfg) > 0 && opts.Debug != nil {
+		opts.Debug(version.Line())
 	}
 }
 

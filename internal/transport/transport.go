@@ -109,6 +109,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return nil, err
 	}
 	log := debugLog(cfg, opts)
+	printVersion(cfg, opts)
 	printConfigLog(cfg, opts, log)
 	logIgnored(cfg, log)
 	algs, err := algorithms(cfg, opts.Cipher)
