@@ -48,7 +48,7 @@ check() {
 run() { env SETUP_ROOT="$tmp/root" PATH="$tmp/bin:$PATH" "$@"; }
 root_ok=
 [ "$(id -u)" -ne 0 ] || root_ok=1
-all=(/usr/sbin/sshd /usr/bin/ssh /usr/bin/scp /usr/lib/openssh/sftp-server /usr/include/stdio.h /etc/services /usr/bin/time)
+all=(/usr/sbin/sshd /usr/bin/ssh /usr/bin/scp /usr/lib/openssh/sftp-server /usr/sbin/dropbear /usr/include/stdio.h /etc/services /usr/bin/time)
 apt="apt-get -q -o DPkg::Lock::Timeout=600"
 
 fresh "$tmp/root" "${all[@]}"
@@ -64,7 +64,7 @@ if [ -n "$root_ok" ]; then
 $apt install -y --no-install-recommends openssh-server" run "$setup" test demo
 	[ -d "$tmp/root/run/sshd" ] || { echo "FAIL root: /run/sshd not created"; fails=$((fails + 1)); }
 
-	fresh "$tmp/root" /usr/lib/openssh/sftp-server /usr/include/stdio.h /etc/services
+	fresh "$tmp/root" /usr/lib/openssh/sftp-server /usr/sbin/dropbear /usr/include/stdio.h /etc/services
 	check "root: one update for several packages, from make" 0 "make: installing openssh-server openssh-client" \
 		"$apt update
 $apt install -y --no-install-recommends openssh-server openssh-client" run MAKELEVEL=1 "$setup" test

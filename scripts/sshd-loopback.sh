@@ -1,4 +1,4 @@
-# Sourced by demo.sh and bench.sh: starts a throwaway OpenSSH sshd on
+# Sourced by demo.sh: starts a throwaway OpenSSH sshd on
 # 127.0.0.1 with fresh keys in $WORK and writes $WORK/ssh_config, whose host
 # "loopback" reaches it. The sshd is stopped when the calling script exits.
 set -eu
