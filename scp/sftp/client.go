@@ -204,6 +204,10 @@ func (c *Client) readLoop(r io.Reader) {
 				err = errors.New("server closed the connection")
 			}
 			c.fail(fmt.Errorf("%w: %w", ErrConnLost, err))
+			// Closing w ends a writer blocked on a server that no longer
+			// reads, and draining r one that is blocked writing to us.
+			c.w.Close()
+			io.Copy(io.Discard, r)
 			return
 		}
 	}

@@ -204,45 +204,6 @@ func (s *shrinker) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// A file growing during a download is read to its new end.
-func TestDownloadGrows(t *testing.T) {
-	ctx := context.Background()
-	c, dir := startServer(t, &Options{BufferSize: 1000, Requests: 2})
-	name := filepath.Join(dir, "f")
-	writeFile(t, name, []byte("abc"))
-	f, err := c.Open(ctx, "f")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close(ctx)
-	var got bytes.Buffer
-	w := &appender{name: name, w: &got}
-	n, err := f.CopyTo(ctx, w, 0)
-	if err != nil || n != 3+5000 || got.Len() != 5003 {
-		t.Errorf("copied %d, %v", n, err)
-	}
-}
-
-// appender grows the file by 5000 bytes after the first write.
-type appender struct {
-	name string
-	w    io.Writer
-	done bool
-}
-
-func (a *appender) Write(p []byte) (int, error) {
-	if !a.done {
-		a.done = true
-		fh, err := os.OpenFile(a.name, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			return 0, err
-		}
-		fh.Write(bytes.Repeat([]byte("z"), 5000))
-		fh.Close()
-	}
-	return a.w.Write(p)
-}
-
 func TestCancel(t *testing.T) {
 	c, dir := startServer(t, &Options{BufferSize: 1000, Requests: 4})
 	writeFile(t, filepath.Join(dir, "f"), randomBytes(1<<20, 2))
