@@ -53,9 +53,8 @@ type Client struct {
 // reply is a packet routed to the request it answers, or the error that
 // ended the connection.
 type reply struct {
-	typ  byte
-	body []byte
-	err  error
+	pkt []byte // type byte and body
+	err error
 }
 
 // NewClient speaks SFTP over r (the server's output) and w (its input):
@@ -190,13 +189,13 @@ func (c *Client) readLoop(r io.Reader) {
 	var hdr [4]byte
 	first := true
 	for {
-		typ, body, err := readPacket(r, hdr[:])
+		p, err := readPacket(r, hdr[:])
 		if err == nil {
 			if first {
-				err = c.gotVersion(typ, body)
+				err = c.gotVersion(p[0], p[1:])
 				first = false
 			} else {
-				err = c.dispatch(typ, body)
+				err = c.dispatch(p)
 			}
 		}
 		if err != nil {
@@ -229,11 +228,11 @@ func (c *Client) gotVersion(typ byte, body []byte) error {
 	return nil
 }
 
-func (c *Client) dispatch(typ byte, body []byte) error {
-	if len(body) < 4 {
-		return fmt.Errorf("%w: type %d without a request id", errBadPacket, typ)
+func (c *Client) dispatch(p []byte) error {
+	if len(p) < 5 {
+		return fmt.Errorf("%w: type %d without a request id", errBadPacket, p[0])
 	}
-	id := binary.BigEndian.Uint32(body)
+	id := binary.BigEndian.Uint32(p[1:])
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch, ok := c.pending[id]
@@ -242,7 +241,7 @@ func (c *Client) dispatch(typ byte, body []byte) error {
 	}
 	delete(c.pending, id)
 	if ch != nil {
-		ch <- reply{typ: typ, body: body}
+		ch <- reply{pkt: p}
 	}
 	return nil
 }
@@ -265,9 +264,17 @@ func (c *Client) write(m message) error {
 
 // call is a request sent and not yet answered.
 type call struct {
-	c  *Client
-	id uint32
-	ch chan reply
+	c   *Client
+	id  uint32
+	ch  chan reply
+	pkt []byte // the reply, once it came; see release
+}
+
+// release hands the reply's buffer back for reuse once nothing refers to
+// the decoded message any more.
+func (k *call) release() {
+	putBuf(k.pkt)
+	k.pkt = nil
 }
 
 // start sends the request built by mk for a fresh id.
@@ -296,7 +303,8 @@ func (k *call) wait(ctx context.Context) (message, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		m, err := unmarshal(r.typ, r.body)
+		k.pkt = r.pkt
+		m, err := unmarshal(r.pkt[0], r.pkt[1:])
 		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrConnLost, err)
 			k.c.fail(err)

@@ -41,12 +41,13 @@ func (s *fakeServer) run() {
 	defer s.out.Close()
 	var hdr [4]byte
 	for {
-		typ, body, err := readPacket(s.in, hdr[:])
+		p, err := readPacket(s.in, hdr[:])
 		if err != nil {
 			s.in.CloseWithError(err)
 			return
 		}
-		m, err := unmarshal(typ, body)
+		typ := p[0]
+		m, err := unmarshal(typ, p[1:])
 		if err != nil {
 			s.in.CloseWithError(err)
 			return

@@ -20,11 +20,11 @@ func FuzzDecode(f *testing.F) {
 		r := bytes.NewReader(in)
 		var hdr [4]byte
 		for {
-			typ, body, err := readPacket(r, hdr[:])
+			p, err := readPacket(r, hdr[:])
 			if err != nil {
 				return
 			}
-			m, err := unmarshal(typ, body)
+			m, err := unmarshal(p[0], p[1:])
 			if err != nil {
 				continue
 			}
@@ -75,7 +75,7 @@ func replay(in *io.PipeReader, out *io.PipeWriter, data []byte) {
 	var hdr [4]byte
 	first := true
 	for {
-		if _, _, err := readPacket(in, hdr[:]); err != nil {
+		if _, err := readPacket(in, hdr[:]); err != nil {
 			in.CloseWithError(err)
 			return
 		}

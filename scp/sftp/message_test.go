@@ -90,7 +90,7 @@ func TestReadPacketBounds(t *testing.T) {
 		{"zero", []byte{0, 0, 0, 0}, false},
 		{"truncated", []byte{0, 0, 0, 9, 1, 2}, false},
 	} {
-		_, _, err := readPacket(bytes.NewReader(tc.in), hdr[:])
+		_, err := readPacket(bytes.NewReader(tc.in), hdr[:])
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: %v", tc.name, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Packet types of draft-ietf-secsh-filexfer-02 (SFTP version 3).
@@ -51,25 +52,47 @@ const (
 // errBadPacket is wrapped by every decoding failure.
 var errBadPacket = errors.New("bad packet")
 
-// readPacket reads one length-prefixed packet and returns its type byte
-// and body. A length past maxPacket is refused before anything is
-// allocated for it.
-func readPacket(r io.Reader, hdr []byte) (byte, []byte, error) {
+// readPacket reads one length-prefixed packet and returns it without
+// the length: the type byte, then the body. It comes from getBuf. A length past maxPacket is
+// refused before anything is allocated for it.
+func readPacket(r io.Reader, hdr []byte) ([]byte, error) {
 	if _, err := io.ReadFull(r, hdr[:4]); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:4])
 	if n == 0 || n > maxPacket {
-		return 0, nil, fmt.Errorf("%w: length %d", errBadPacket, n)
+		return nil, fmt.Errorf("%w: length %d", errBadPacket, n)
 	}
-	p := make([]byte, n)
+	p := getBuf(int(n))
 	if _, err := io.ReadFull(r, p); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, nil, err
+		return nil, err
 	}
-	return p[0], p[1:], nil
+	return p, nil
+}
+
+// Packets of bulk data come from a pool: a download would otherwise
+// allocate its whole size in 256 KiB pieces and keep the GC busy.
+var bufPool = sync.Pool{New: func() any { return new([maxPacket]byte) }}
+
+// pooledMin is the smallest packet worth a pooled buffer.
+const pooledMin = 16 << 10
+
+func getBuf(n int) []byte {
+	if n < pooledMin {
+		return make([]byte, n)
+	}
+	return bufPool.Get().(*[maxPacket]byte)[:n]
+}
+
+// putBuf returns a packet from getBuf (its type byte included) to the
+// pool. Nothing may use the packet afterwards.
+func putBuf(p []byte) {
+	if cap(p) == maxPacket {
+		bufPool.Put((*[maxPacket]byte)(p[:maxPacket]))
+	}
 }
 
 // decoder reads big-endian fields from a packet body; the first short

@@ -28,6 +28,7 @@ type reader struct {
 	// flight, enough to see EOF or a file that grew. < 0: unknown.
 	size int64
 	q    []*readReq // in offset order
+	last *call      // the read whose data chunk returned last
 }
 
 func (r *reader) issue(off int64, n int) (*readReq, error) {
@@ -64,6 +65,7 @@ func (r *reader) fill() error {
 // with fewer bytes than asked is followed by a read of the rest of its
 // range before anything later is returned.
 func (r *reader) chunk() ([]byte, error) {
+	r.releaseLast()
 	if err := r.fill(); err != nil {
 		return nil, err
 	}
@@ -95,11 +97,22 @@ func (r *reader) chunk() ([]byte, error) {
 		}
 		r.q = append([]*readReq{rest}, r.q...)
 	}
+	r.last = h.k
 	return d.Data, nil
+}
+
+// releaseLast recycles the buffer of the chunk returned last, which the
+// caller has finished with.
+func (r *reader) releaseLast() {
+	if r.last != nil {
+		r.last.release()
+		r.last = nil
+	}
 }
 
 // stop abandons the reads still in flight.
 func (r *reader) stop() {
+	r.releaseLast()
 	for _, q := range r.q {
 		q.k.abandon()
 	}
