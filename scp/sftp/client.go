@@ -42,6 +42,7 @@ type Client struct {
 	nextID  uint32
 	pending map[uint32]chan reply // nil value: abandoned by its caller
 	err     error                 // set once: the client is unusable
+	closed  bool                  // Close was called
 	version chan *versionMsg
 
 	exts      map[string]string
@@ -147,8 +148,15 @@ func (c *Client) supports(e ext) bool {
 }
 
 // Close ends the session: pending requests fail with ErrClosed and w is
-// closed, which makes the server exit.
+// closed, which makes the server exit. Closing twice does nothing.
 func (c *Client) Close() error {
+	c.mu.Lock()
+	closed := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if closed {
+		return nil
+	}
 	c.fail(ErrClosed)
 	err := c.w.Close()
 	if c.onClose != nil {

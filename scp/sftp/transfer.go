@@ -204,6 +204,9 @@ func (f *File) CopyFrom(ctx context.Context, src io.Reader, off int64) (int64, e
 	pos, eof := off, false
 	for !eof || len(q) > 0 {
 		if !eof && len(q) < f.c.requests {
+			if err := ctx.Err(); err != nil {
+				return done, err
+			}
 			n, err := io.ReadFull(src, buf)
 			if n > 0 {
 				k, err := f.c.start(func(id uint32) message {
