@@ -175,7 +175,8 @@ func (c *Client) Realpath(ctx context.Context, name string) (string, error) {
 
 // ReadDir lists a directory: every entry the server sends, "." and ".."
 // included, in the server's order, each with its longname. The names are
-// untrusted (see [FileInfo]).
+// untrusted (see [FileInfo]). The list grows for as long as the server
+// sends names: a hostile server is stopped by ending ctx.
 func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) {
 	h, err := c.openHandle(ctx, &stringMsg{Type: fxpOpendir, Value: name})
 	if err != nil {

@@ -66,6 +66,9 @@ func (r *reader) fill() error {
 // range before anything later is returned.
 func (r *reader) chunk() ([]byte, error) {
 	r.releaseLast()
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := r.fill(); err != nil {
 		return nil, err
 	}
