@@ -33,6 +33,7 @@ type Options struct {
 // several goroutines at once.
 type Client struct {
 	w       io.WriteCloser
+	closeW  func() error // closes w once: not every WriteCloser allows two
 	onClose func() error
 
 	writeMu sync.Mutex
@@ -65,6 +66,7 @@ type reply struct {
 func NewClient(ctx context.Context, r io.Reader, w io.WriteCloser, opts *Options) (*Client, error) {
 	c := &Client{
 		w:       w,
+		closeW:  sync.OnceValue(w.Close),
 		pending: make(map[uint32]chan reply),
 		version: make(chan *versionMsg, 1),
 	}
@@ -158,7 +160,7 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.fail(ErrClosed)
-	err := c.w.Close()
+	err := c.closeW()
 	if c.onClose != nil {
 		if cerr := c.onClose(); err == nil {
 			err = cerr
@@ -213,7 +215,7 @@ func (c *Client) readLoop(r io.Reader) {
 			c.fail(fmt.Errorf("%w: %w", ErrConnLost, err))
 			// Closing w ends a writer blocked on a server that no longer
 			// reads, and draining r one that is blocked writing to us.
-			c.w.Close()
+			c.closeW()
 			io.Copy(io.Discard, r)
 			return
 		}

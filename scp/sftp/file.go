@@ -39,11 +39,13 @@ func (c *Client) Create(ctx context.Context, name string, perm fs.FileMode) (*Fi
 // os.O_RDWR, or'ed with os.O_APPEND, os.O_CREATE, os.O_TRUNC and
 // os.O_EXCL). perm is sent only with os.O_CREATE.
 func (c *Client) OpenFile(ctx context.Context, name string, flag int, perm fs.FileMode) (*File, error) {
-	m := &openMsg{Path: name, Pflags: pflags(flag)}
+	var a Attributes
 	if flag&os.O_CREATE != 0 {
-		m.Attrs = Attributes{Flags: AttrPermissions, Mode: posixPerm(perm)}
+		a = Attributes{Flags: AttrPermissions, Mode: posixPerm(perm)}
 	}
-	h, err := c.openHandle(ctx, m)
+	h, err := c.openHandle(ctx, func(id uint32) message {
+		return &openMsg{ID: id, Path: name, Pflags: pflags(flag), Attrs: a}
+	})
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}

@@ -178,7 +178,7 @@ func (c *Client) Realpath(ctx context.Context, name string) (string, error) {
 // untrusted (see [FileInfo]). The list grows for as long as the server
 // sends names: a hostile server is stopped by ending ctx.
 func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) {
-	h, err := c.openHandle(ctx, &stringMsg{Type: fxpOpendir, Value: name})
+	h, err := c.openHandle(ctx, func(id uint32) message { return &stringMsg{Type: fxpOpendir, ID: id, Value: name} })
 	if err != nil {
 		return nil, pathErr("opendir", name, err)
 	}
@@ -212,18 +212,10 @@ func (c *Client) readDir(ctx context.Context, h string) ([]*FileInfo, error) {
 	}
 }
 
-// openHandle sends OPEN or OPENDIR (m's ID is filled in) and returns the
-// handle of the reply.
-func (c *Client) openHandle(ctx context.Context, m message) (string, error) {
-	r, err := c.roundTrip(ctx, func(id uint32) message {
-		switch m := m.(type) {
-		case *openMsg:
-			m.ID = id
-		case *stringMsg:
-			m.ID = id
-		}
-		return m
-	})
+// openHandle sends the OPEN or OPENDIR request mk builds and returns
+// the handle of the reply.
+func (c *Client) openHandle(ctx context.Context, mk func(id uint32) message) (string, error) {
+	r, err := c.roundTrip(ctx, mk)
 	if err != nil {
 		return "", err
 	}

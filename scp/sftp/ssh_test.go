@@ -3,6 +3,7 @@ package sftp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,9 +14,10 @@ import (
 	"github.com/goscp/goscp/internal/sshdtest"
 )
 
-// The "sftp" subsystem of a real sshd, through NewSSHClient.
-func TestSSHSubsystem(t *testing.T) {
-	srv := sshdtest.Start(t, sshdtest.Config{})
+// dial logs in to a real sshd.
+func dial(t *testing.T, cfg sshdtest.Config) *ssh.Client {
+	t.Helper()
+	srv := sshdtest.Start(t, cfg)
 	key, err := os.ReadFile(srv.ClientKey)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +38,13 @@ func TestSSHSubsystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// The "sftp" subsystem of a real sshd, through NewSSHClient.
+func TestSSHSubsystem(t *testing.T) {
+	conn := dial(t, sshdtest.Config{})
 	ctx := context.Background()
 	c, err := NewSSHClient(ctx, conn, nil)
 	if err != nil {
@@ -75,4 +83,19 @@ func TestSSHSubsystem(t *testing.T) {
 		t.Error(err)
 	}
 	c2.Close()
+}
+
+// A server program that is missing (here forced for every session, as a
+// Subsystem line naming a missing binary does): sshd accepts the request
+// and the channel closes before any reply. That is an error, not a hang.
+func TestSSHSubsystemMissing(t *testing.T) {
+	conn := dial(t, sshdtest.Config{Extra: []string{"Match all", "ForceCommand /nonexistent/sftp-server"}})
+	c, err := NewSSHClient(context.Background(), conn, nil)
+	if err == nil {
+		c.Close()
+		t.Fatal("client started without a server")
+	}
+	if !errors.Is(err, ErrConnLost) {
+		t.Errorf("got %v, want ErrConnLost", err)
+	}
 }
