@@ -144,7 +144,8 @@ func (f *File) ReadAt(ctx context.Context, p []byte, off int64) (int, error) {
 // CopyTo writes the file's bytes from off to its end to w, with
 // pipelined reads, and returns the number of bytes written. The server's
 // end of file before the size it gave for the file is an error wrapping
-// io.ErrUnexpectedEOF: the file shrank, or the server lied.
+// io.ErrUnexpectedEOF: the file shrank, or the server lied. A file that
+// grows is read until the server says end of file or ctx ends.
 func (f *File) CopyTo(ctx context.Context, w io.Writer, off int64) (int64, error) {
 	// FSTAT goes first and one read with it; more reads follow once the
 	// size is known, so a small file costs one round trip.
