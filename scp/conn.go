@@ -77,14 +77,14 @@ type Options struct {
 	serving bool // set by Serve
 }
 
-// maxShown bounds the messages one copy (one Send or Receive) passes to
+// MaxShown bounds the messages one copy (one Send or Receive) passes to
 // Options.Report. A hostile peer can make every record it sends fail, and
 // one 10-byte D record can cost a message as long as a path; OpenSSH prints
 // them all (hundreds of megabytes). Past the bound each message is still
 // counted as an error, and the copy goes on, but only the number of the
 // messages left out is reported, once, at the end. A message that ends the
 // copy is always reported.
-const maxShown = 1000
+const MaxShown = 1000
 
 // conn is one side's view of the stream: buffered records and statuses in,
 // records, statuses and data out, plus OpenSSH's error bookkeeping.
@@ -94,7 +94,7 @@ type conn struct {
 	w    *bufio.Writer
 	opt  *Options
 	errs int
-	// shown and hidden count the messages reported and left out (maxShown).
+	// shown and hidden count the messages reported and left out (MaxShown).
 	shown, hidden int
 	// fatal is set once the stream can no longer be trusted.
 	fatal error
@@ -148,12 +148,12 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// report passes msg to Options.Report, unless maxShown messages already
+// report passes msg to Options.Report, unless MaxShown messages already
 // were and msg does not end the copy (c.fatal is set first for those).
 func (c *conn) report(msg string) {
 	switch {
 	case c.opt.Report == nil:
-	case c.shown >= maxShown && c.fatal == nil:
+	case c.shown >= MaxShown && c.fatal == nil:
 		c.hidden++
 	default:
 		c.shown++
@@ -301,8 +301,9 @@ func (c *conn) garbage(first byte) error {
 	return &RemoteError{Fatal: true, Msg: string(first) + string(rest)}
 }
 
-// omitted is the line that ends a copy when maxShown left n messages out.
-func omitted(n int) string {
+// Omitted is the message that ends a copy when MaxShown left n messages
+// out (see [Options].Report).
+func Omitted(n int) string {
 	if n == 1 {
 		return "scp: 1 more error not shown"
 	}
@@ -310,11 +311,11 @@ func omitted(n int) string {
 }
 
 // result turns the error count into Send's and Receive's result, after
-// reporting how many messages maxShown left out.
+// reporting how many messages MaxShown left out.
 func (c *conn) result() error {
 	c.flush()
 	if c.hidden > 0 {
-		c.opt.Report(omitted(c.hidden))
+		c.opt.Report(Omitted(c.hidden))
 	}
 	if c.fatal != nil {
 		return c.fatal

@@ -21,13 +21,13 @@ func repeat(msg string, n int) []string {
 	return s
 }
 
-// TestReceiveMaxShown: past maxShown messages in one copy only their number
+// TestReceiveMaxShown: past MaxShown messages in one copy only their number
 // is reported, at the end; each still counts as an error and still gets its
 // reply; a message that ends the copy is always shown.
 func TestReceiveMaxShown(t *testing.T) {
 	const denied = "/t/x: Permission denied"
-	refused := strings.Repeat("C0644 0 x\n", maxShown+2)
-	replies := "\x00" + strings.Repeat("\x01scp: "+denied+"\n", maxShown+2)
+	refused := strings.Repeat("C0644 0 x\n", MaxShown+2)
+	replies := "\x00" + strings.Repeat("\x01scp: "+denied+"\n", MaxShown+2)
 	tests := []struct {
 		name string
 		in   string
@@ -36,60 +36,60 @@ func TestReceiveMaxShown(t *testing.T) {
 		msgs []string
 	}{
 		{
-			name: "exactly maxShown: all shown, no count",
-			in:   strings.Repeat("C0644 0 x\n", maxShown),
-			out:  "\x00" + strings.Repeat("\x01scp: "+denied+"\n", maxShown),
+			name: "exactly MaxShown: all shown, no count",
+			in:   strings.Repeat("C0644 0 x\n", MaxShown),
+			out:  "\x00" + strings.Repeat("\x01scp: "+denied+"\n", MaxShown),
 			err:  ErrIncomplete,
-			msgs: repeat(denied, maxShown),
+			msgs: repeat(denied, MaxShown),
 		},
 		{
 			name: "one more: its count",
-			in:   strings.Repeat("C0644 0 x\n", maxShown+1),
-			out:  "\x00" + strings.Repeat("\x01scp: "+denied+"\n", maxShown+1),
+			in:   strings.Repeat("C0644 0 x\n", MaxShown+1),
+			out:  "\x00" + strings.Repeat("\x01scp: "+denied+"\n", MaxShown+1),
 			err:  ErrIncomplete,
-			msgs: append(repeat(denied, maxShown), "scp: 1 more error not shown"),
+			msgs: append(repeat(denied, MaxShown), "scp: 1 more error not shown"),
 		},
 		{
 			name: "two more, then a good file",
 			in:   refused + "C0644 1 y\nz\x00",
 			out:  replies + "\x00\x00",
 			err:  ErrIncomplete,
-			msgs: append(repeat(denied, maxShown), "scp: 2 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "scp: 2 more errors not shown"),
 		},
 		{
 			name: "the peer's warnings count too",
 			in:   refused + "\x01scp: remote trouble\n",
 			out:  replies,
 			err:  ErrIncomplete,
-			msgs: append(repeat(denied, maxShown), "scp: 3 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "scp: 3 more errors not shown"),
 		},
 		{
 			name: "a protocol error after the bound is shown",
 			in:   refused + "X\n",
 			out:  replies + "\x01scp: protocol error: expected control record\n",
 			err:  errProto("expected control record"),
-			msgs: append(repeat(denied, maxShown), "protocol error: expected control record", "scp: 2 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "protocol error: expected control record", "scp: 2 more errors not shown"),
 		},
 		{
 			name: "the peer's fatal error after the bound is shown",
 			in:   refused + "\x02scp: remote gave up\n",
 			out:  replies,
 			err:  errFatal("scp: remote gave up"),
-			msgs: append(repeat(denied, maxShown), "scp: remote gave up", "scp: 2 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "scp: remote gave up", "scp: 2 more errors not shown"),
 		},
 		{
 			name: "a name outside the target after the bound is shown",
 			in:   refused + "C0644 0 ../x\n",
 			out:  replies + "\x01scp: error: unexpected filename: ../x\n",
 			err:  ErrAborted,
-			msgs: append(repeat(denied, maxShown), "error: unexpected filename: ../x", "scp: 2 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "error: unexpected filename: ../x", "scp: 2 more errors not shown"),
 		},
 		{
 			name: "the end of the stream inside a record after the bound is shown",
 			in:   refused + "C0644 0 x",
 			out:  replies + "\x01scp: protocol error: lost connection\n",
 			err:  ErrLostConnection,
-			msgs: append(repeat(denied, maxShown), "protocol error: lost connection", "scp: 2 more errors not shown"),
+			msgs: append(repeat(denied, MaxShown), "protocol error: lost connection", "scp: 2 more errors not shown"),
 		},
 	}
 	for _, tt := range tests {
@@ -138,8 +138,8 @@ func TestReceiveMaxShownDeep(t *testing.T) {
 		t.Errorf("error %v; want lost connection (no E records)", err)
 	}
 	refused := records - levels + 1
-	want := append(repeat(deepest+": File name too long", maxShown), "lost connection",
-		fmt.Sprintf("scp: %d more errors not shown", refused-maxShown))
+	want := append(repeat(deepest+": File name too long", MaxShown), "lost connection",
+		fmt.Sprintf("scp: %d more errors not shown", refused-MaxShown))
 	if !slices.Equal(msgs, want) {
 		t.Errorf("%d messages ending %q; want %d ending %q", len(msgs), tail(msgs), len(want), tail(want))
 	}
@@ -149,18 +149,18 @@ func TestReceiveMaxShownDeep(t *testing.T) {
 // bounded the same way; every one counts.
 func TestSendMaxShown(t *testing.T) {
 	m := sourceTree()
-	paths := repeat("/t/missing", maxShown+5)
+	paths := repeat("/t/missing", MaxShown+5)
 	paths = append(paths, "/t/f")
 	out, msgs, err := runSource(m, paths, Options{}, "\x00\x01scp: no room\n\x00")
 	if !errors.Is(err, ErrIncomplete) {
 		t.Errorf("error %v; want ErrIncomplete", err)
 	}
-	want := append(repeat("/t/missing: No such file or directory", maxShown), "scp: 6 more errors not shown")
+	want := append(repeat("/t/missing: No such file or directory", MaxShown), "scp: 6 more errors not shown")
 	if !slices.Equal(msgs, want) {
 		t.Errorf("%d messages ending %q; want %d ending %q", len(msgs), tail(msgs), len(want), tail(want))
 	}
-	if n := strings.Count(out, "\x01scp: /t/missing: No such file or directory\n"); n != maxShown+5 {
-		t.Errorf("%d warnings sent to the peer; want %d", n, maxShown+5)
+	if n := strings.Count(out, "\x01scp: /t/missing: No such file or directory\n"); n != MaxShown+5 {
+		t.Errorf("%d warnings sent to the peer; want %d", n, MaxShown+5)
 	}
 }
 

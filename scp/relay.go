@@ -41,7 +41,7 @@ type RelayWatch struct {
 	snkLine []byte
 
 	// shown and hidden count the messages passed on and left out: as in a
-	// copy of our own, only the first maxShown are passed on.
+	// copy of our own, only the first MaxShown are passed on.
 	shown, hidden atomic.Int64
 }
 
@@ -264,7 +264,7 @@ func (w *RelayWatch) send(to func(string), msgs []Record) {
 	}
 	for _, m := range msgs {
 		// A fatal message ends the copy, so it is always shown.
-		if m.Kind != KindFatal && w.shown.Add(1) > maxShown {
+		if m.Kind != KindFatal && w.shown.Add(1) > MaxShown {
 			w.hidden.Add(1)
 			continue
 		}
@@ -276,7 +276,7 @@ func (w *RelayWatch) send(to func(string), msgs []Record) {
 // out ("scp: N more errors not shown"), or "" when none were.
 func (w *RelayWatch) Omitted() string {
 	if n := w.hidden.Load(); n > 0 {
-		return omitted(int(n))
+		return Omitted(int(n))
 	}
 	return ""
 }

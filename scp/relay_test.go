@@ -372,12 +372,12 @@ func TestRelayWatchMessageBound(t *testing.T) {
 	var got int
 	w := NewRelayWatch(nil, func(string) { got++ }, nil)
 	src := w.Source()
-	for range maxShown + 5 {
+	for range MaxShown + 5 {
 		io.WriteString(src, "\x01scp: x: Permission denied\n")
 	}
 	w.Close()
-	if got != maxShown {
-		t.Errorf("%d messages passed on, want %d", got, maxShown)
+	if got != MaxShown {
+		t.Errorf("%d messages passed on, want %d", got, MaxShown)
 	}
 	if msg := w.Omitted(); msg != "scp: 5 more errors not shown" {
 		t.Errorf("Omitted() = %q", msg)
@@ -388,13 +388,13 @@ func TestRelayWatchFatalPastBound(t *testing.T) {
 	var got []string
 	w := NewRelayWatch(nil, func(m string) { got = append(got, m) }, nil)
 	src := w.Source()
-	for range maxShown + 1 {
+	for range MaxShown + 1 {
 		io.WriteString(src, "\x01scp: x: Permission denied\n")
 	}
 	io.WriteString(src, "\x02scp: protocol error: the end\n")
 	w.Close()
-	if len(got) != maxShown+1 || got[maxShown] != "scp: protocol error: the end" {
-		t.Errorf("%d messages, last %q; want %d ending with the fatal one", len(got), got[len(got)-1], maxShown+1)
+	if len(got) != MaxShown+1 || got[MaxShown] != "scp: protocol error: the end" {
+		t.Errorf("%d messages, last %q; want %d ending with the fatal one", len(got), got[len(got)-1], MaxShown+1)
 	}
 	if msg := w.Omitted(); msg != "scp: 1 more error not shown" {
 		t.Errorf("Omitted() = %q", msg)

@@ -59,7 +59,7 @@ func (k *sink) remoteFatal(msg string) error {
 }
 
 // abort ends the copy with err after telling both ends msg. The copy is
-// marked as ended first, so that msg is shown whatever maxShown says.
+// marked as ended first, so that msg is shown whatever MaxShown says.
 func (k *sink) abort(msg string, err error) error {
 	k.stop(err)
 	k.runErr(msg)

@@ -125,6 +125,13 @@ func (r *run) parseSource(s string) (Operand, bool) {
 // which decides what wins when names collide: local ones go over one
 // session, started at the first of them, remote ones over their own.
 func (r *run) toRemote(sources []string, tgt Operand) {
+	var started *transport.Session
+	if allLocal(sources) {
+		var done bool
+		if done, started = r.parallelUpload(sources, tgt); done {
+			return
+		}
+	}
 	var up *upload
 	defer func() {
 		if up != nil {
@@ -149,7 +156,7 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 			r.relay(op, tgt)
 		default:
 			if up == nil {
-				if up = r.startUpload(tgt); up == nil {
+				if up = r.startUpload(tgt, started); up == nil {
 					return
 				}
 			}
@@ -163,14 +170,29 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 	}
 }
 
+// allLocal reports whether every source is a local path.
+func allLocal(sources []string) bool {
+	for _, s := range sources {
+		if op, err := ParseOperand(s); err != nil || op.Remote {
+			return false
+		}
+	}
+	return true
+}
+
 // upload is the session that local sources go over.
 type upload struct {
 	*scp.Sender
 	sess *transport.Session
 }
 
-func (r *run) startUpload(tgt Operand) *upload {
-	sess, err := r.start(tgt, "-t", tgt.Path)
+// startUpload starts the session for the local sources, unless sess is
+// one started already.
+func (r *run) startUpload(tgt Operand, sess *transport.Session) *upload {
+	var err error
+	if sess == nil {
+		sess, err = r.start(tgt, "-t", tgt.Path)
+	}
 	if err != nil {
 		// ssh's own message, then what OpenSSH's scp adds on upload.
 		r.printSSH(err.Error())
@@ -286,10 +308,16 @@ func (r *run) engineOptions() scp.Options {
 // remoteCommand is the command line OpenSSH's scp runs on the other side;
 // the path goes unquoted so the remote shell expands it as users expect.
 func (r *run) remoteCommand(flag, path string) string {
+	return commandLine(r.scpCommand(), flag, path)
+}
+
+// commandLine is the command scp (with its flags) flag path, as the remote
+// shell gets it.
+func commandLine(scp, flag, path string) string {
 	if strings.HasPrefix(path, "-") {
 		path = "-- " + path
 	}
-	return r.scpCommand() + " " + flag + " " + path
+	return scp + " " + flag + " " + path
 }
 
 // scpCommand is "scp" with the flags the remote side shares with us.

@@ -43,6 +43,12 @@ func New(out *os.File, quiet bool) Meter {
 		watchResize)
 }
 
+// Silent reports whether m never draws anything (-q, or no terminal).
+func Silent(m Meter) bool {
+	_, ok := m.(nop)
+	return ok
+}
+
 // nop is the meter for -q and for output that is not a terminal.
 type nop struct{}
 
