@@ -99,7 +99,7 @@ func parallelCases() []parallelCase {
 	}
 }
 
-// parallelTree writes the local tree: 40 small files, a subdirectory of 20
+// parallelTree writes the local tree: 90 small files, a subdirectory of 20
 // with a mode of its own, a deeper one with three big files, an empty
 // directory and names with spaces, every mtime fixed.
 func parallelTree(t *testing.T, root string) {
@@ -118,7 +118,7 @@ func parallelTree(t *testing.T, root string) {
 			t.Fatal(err)
 		}
 	}
-	for i := range 40 {
+	for i := range 90 {
 		write(fmt.Sprintf("tree/f%02d", i), 100+i, 0o644)
 	}
 	write("tree/with space", 10, 0o600)

@@ -467,6 +467,16 @@ func (p *sshProcess) Close() error { return p.s.Close() }
 // Start runs command on the remote host, the way `ssh host command` would.
 // The remote stderr is copied to ours, sanitised.
 func (c *Client) Start(command string) (*Session, error) {
+	return c.start(command, c.stderr)
+}
+
+// StartSilent is Start with the command's stderr thrown away: for extra
+// sessions whose remote shell would repeat what the first one showed.
+func (c *Client) StartSilent(command string) (*Session, error) {
+	return c.start(command, io.Discard)
+}
+
+func (c *Client) start(command string, stderr io.Writer) (*Session, error) {
 	s, err := c.ssh.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
@@ -474,7 +484,7 @@ func (c *Client) Start(command string) (*Session, error) {
 	channel := int(c.channels.Add(1) - 1)
 	c.log(1, fmt.Sprintf("channel %d: new session [client-session] (inactive timeout: 0)", channel))
 	c.forwardAgent(s)
-	p := &sshProcess{s: s, stderr: termsafe.NewWriter(c.stderr), channel: channel, log: c.log}
+	p := &sshProcess{s: s, stderr: termsafe.NewWriter(stderr), channel: channel, log: c.log}
 	sess := &Session{proc: p}
 	s.Stderr = p.stderr
 	if sess.Stdin, err = s.StdinPipe(); err == nil {
