@@ -104,3 +104,81 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestParallelBatches checks how a plan's files are grouped for the
+// workers, and what Send is given for each, in both layouts.
+func TestParallelBatches(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, f := range []string{"top/a", "top/b", "top/sub/c", "top/sub/d", "top/sub/deep/e", "top/z", "f"} {
+		must(t, os.MkdirAll(filepath.Dir(f), 0o755))
+		must(t, os.WriteFile(f, nil, 0o644))
+	}
+	plan, err := planUpload([]string{"top"}, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &parallel{plan: plan, accepted: make([]bool, len(plan.entries))}
+	for i := range p.accepted {
+		p.accepted[i] = true
+	}
+	// Every file is in exactly one batch, batches are in plan order, and a
+	// batch holds consecutive files of one directory.
+	for _, workers := range []int{1, 2, 5} {
+		seen := 0
+		last := -1
+		for _, b := range p.batches(workers) {
+			if b.key != b.files[0] || b.files[0] <= last {
+				t.Errorf("%d workers: batch %v after %d", workers, b, last)
+			}
+			for k, f := range b.files {
+				e := plan.entries[f]
+				if e.info.IsDir() || k > 0 && (f != b.files[k-1]+1 || e.parent != plan.entries[b.files[0]].parent) {
+					t.Errorf("%d workers: batch %v holds %s", workers, b, e.path)
+				}
+				last = f
+			}
+			seen += len(b.files)
+		}
+		if seen != plan.files {
+			t.Errorf("%d workers: %d files in batches, want %d", workers, seen, plan.files)
+		}
+	}
+	// A refused directory's files are in no batch.
+	sub := entryOf(t, p, "top/sub")
+	p.accepted[sub] = false
+	for _, b := range p.batches(1) {
+		for _, f := range b.files {
+			if plan.entries[f].parent == sub {
+				t.Errorf("file %s of a refused directory in a batch", plan.entries[f].path)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		into bool
+		file string
+		want string
+	}{
+		{true, "top/a", "top"},
+		{true, "top/sub/deep/e", "top"},
+		{false, "top/a", "top/a"},
+		{false, "top/sub/deep/e", "top/sub"},
+	} {
+		p.intoTarget = tt.into
+		if got := p.sendPath(entryOf(t, p, tt.file)); got != tt.want {
+			t.Errorf("into %v: sendPath(%s) = %s, want %s", tt.into, tt.file, got, tt.want)
+		}
+	}
+}
+
+// entryOf finds a path's entry in the plan.
+func entryOf(t *testing.T, p *parallel, path string) int {
+	t.Helper()
+	for i, e := range p.plan.entries {
+		if e.path == path {
+			return i
+		}
+	}
+	t.Fatalf("%s not in the plan", path)
+	return -1
+}
