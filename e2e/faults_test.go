@@ -108,7 +108,7 @@ func wantPartialNotWhole(t *testing.T, who, dst, src string) {
 // data's direction, by a proxy between the client and sshd.
 func testCut(t *testing.T, e *faultEnv) {
 	const limit = 1 << 20
-	for _, dir := range []string{"upload", "download", "remote-to-remote-3"} {
+	for _, dir := range []string{"upload", "download", "remote-to-remote-3", "parallel-upload"} {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
 			runs := map[string]clientRun{}
@@ -125,6 +125,15 @@ func testCut(t *testing.T, e *faultEnv) {
 				case "download":
 					src, dst = filepath.Join(s.remote, "big"), filepath.Join(s.local, "big")
 					args = []string{"cut:" + src, "."}
+				case "parallel-upload": // a tree large enough for several sessions
+					src, dst = filepath.Join(s.local, "tree", "big"), filepath.Join(s.remote, "tree", "big")
+					if err := os.Mkdir(filepath.Join(s.local, "tree"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					for i := range 40 {
+						writeRandom(t, filepath.Join(s.local, "tree", fmt.Sprintf("f%02d", i)), faultSmall, 0o644)
+					}
+					args = []string{"-r", "tree", "cut:" + s.remote + "/"}
 				default:
 					src, dst = filepath.Join(s.base, "big"), filepath.Join(s.remote, "big")
 					args = []string{"-3", "sshdtest:" + src, "cut:" + s.remote + "/"}

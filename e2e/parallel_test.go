@@ -236,3 +236,57 @@ func parallelTreeDiff(want, got map[string]treeEntry, times bool) []string {
 	}
 	return d
 }
+
+// TestParallelUploadInterrupted sends SIGINT to ours in the middle of a
+// parallel upload (once a big file has started to arrive): exit 1, and no
+// remote scp left behind.
+func TestParallelUploadInterrupted(t *testing.T) {
+	needOurs(t)
+	srv := sshdtest.Start(t, sshdtest.Config{})
+	base := t.TempDir()
+	local, remote := filepath.Join(base, "local"), filepath.Join(base, "remote")
+	parallelTree(t, local)
+	// Sparse, so quick to make, and big enough to be under way for a while.
+	big, err := os.Create(filepath.Join(local, "tree", "huge"))
+	if err == nil {
+		err = big.Truncate(4 << 30)
+	}
+	if err == nil {
+		err = big.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(remote, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := client(t, whoOurs, srv.ConfigFile, local, nil, "-r", "tree", "sshdtest:"+remote)
+	p.start()
+	arrived := filepath.Join(remote, "tree", "huge")
+	for {
+		if fi, err := os.Stat(arrived); err == nil && fi.Size() > 0 {
+			break
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("ours ended before the big file arrived: %s", p.wait(t))
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	r := p.wait(t)
+	r.wantExit(t, 1)
+	if fi, err := os.Stat(arrived); err == nil && fi.Size() == 4<<30 {
+		t.Errorf("the big file arrived whole: the copy was not interrupted")
+	}
+	// Every remote scp of the copy goes when the connection does.
+	deadline := time.Now().Add(time.Minute)
+	for pgrep(t, remote) != "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("remote processes left: %s", pgrep(t, remote))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
