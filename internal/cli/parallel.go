@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -86,22 +87,13 @@ func distinctTargets(p *upPlan) bool {
 		if e.parent >= 0 {
 			continue
 		}
-		name := e.path[lastSlash(e.path)+1:]
+		name := e.path[strings.LastIndexByte(e.path, '/')+1:]
 		if seen[name] {
 			return false
 		}
 		seen[name] = true
 	}
 	return true
-}
-
-func lastSlash(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '/' {
-			return i
-		}
-	}
-	return -1
 }
 
 type parallel struct {
@@ -135,6 +127,7 @@ func (p *parallel) run(sess *transport.Session) bool {
 	p.intoTarget = workers[0].started
 	if !p.intoTarget {
 		p.closeAll(workers)
+		workers = nil
 		op := p.plan.entries[0]
 		if p.r.mustBeDir || p.r.opts.Preserve || op.end != len(p.plan.entries) || !op.info.IsDir() {
 			return false
@@ -149,7 +142,7 @@ func (p *parallel) run(sess *transport.Session) bool {
 		// The target exists now: the workers go in again.
 		if workers = p.startWorkers(); len(workers) == 0 || !workers[0].started {
 			p.closeAll(workers)
-			p.r.print("lost connection")
+			p.addMessages([]message{{key: len(p.plan.entries), text: "lost connection"}})
 			p.r.errs++
 			p.release()
 			return true
@@ -252,8 +245,7 @@ func (p *parallel) sendDirs(sess *transport.Session, view *planView, key func() 
 	var msgs []message
 	opt := p.r.engineOptions()
 	opt.Report = func(msg string) { msgs = append(msgs, message{key: key(), seq: len(msgs), text: msg}) }
-	in, out := p.r.limit(sess.Stdout, sess.Stdin)
-	s := scp.NewSender(p.r.ctx, in, out, view, opt)
+	s := scp.NewSender(p.r.ctx, sess.Stdout, sess.Stdin, view, opt)
 	for i, e := range p.plan.entries {
 		if e.parent < 0 && e.info.IsDir() && view.shown[i] && s.Send(e.path) != nil {
 			break
@@ -317,7 +309,7 @@ func (p *parallel) sendPath(i int) string {
 // moveFiles runs the batches on the workers, each taking the next batch
 // when it is done with one, until all are done or a copy cannot go on.
 func (p *parallel) moveFiles(workers []*worker) {
-	if !p.intoTarget && !p.accepted[0] {
+	if len(workers) == 0 {
 		return // the target refused the directory: nothing goes in
 	}
 	queue := p.batches(len(workers))
