@@ -5,7 +5,8 @@ package e2e
 // serial (-X serial): the exit status, stderr and the tree written must be
 // the same, contents and modes always, and the mtimes of files and
 // directories with -p. A second sshd allows two sessions per connection
-// (MaxSessions 2), so that most sessions are refused.
+// (MaxSessions 2), so that most sessions are refused, and a third runs a
+// remote scp that refuses -d.
 
 import (
 	"fmt"
@@ -24,17 +25,25 @@ import (
 func TestParallelUpload(t *testing.T) {
 	needOpenSSH(t)
 	needOurs(t)
+	// An scp that refuses -d, as a remote scp that cannot serve every
+	// session would refuse some: the copy must not count on them.
+	noD := t.TempDir()
+	script := "#!/bin/sh\ncase \" $* \" in *\" -d \"*) echo 'scp: no -d here' >&2; exit 1;; esac\nexec /usr/bin/scp \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(noD, "scp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	servers := []struct {
-		name  string
-		extra []string
+		name string
+		cfg  sshdtest.Config
 	}{
-		{"default", nil},
-		{"MaxSessions-2", []string{"MaxSessions 2"}},
+		{"default", sshdtest.Config{}},
+		{"MaxSessions-2", sshdtest.Config{Extra: []string{"MaxSessions 2"}}},
+		{"scp-without-d", sshdtest.Config{RemotePath: noD}},
 	}
 	for _, s := range servers {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			srv := sshdtest.Start(t, sshdtest.Config{Extra: s.extra})
+			srv := sshdtest.Start(t, s.cfg)
 			for _, c := range parallelCases() {
 				t.Run(c.name, func(t *testing.T) {
 					t.Parallel()

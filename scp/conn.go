@@ -55,6 +55,10 @@ type Options struct {
 	// it, then the number left out. Nil in the server role, where OpenSSH
 	// prints nothing locally.
 	Report func(msg string)
+	// ReportAll passes every message to Report, without the MaxShown
+	// bound, for a caller that merges the messages of several copies and
+	// bounds them itself.
+	ReportAll bool
 	// Progress, if not nil, is told about each file's data.
 	Progress Progress
 	// NameCheck, if not nil, makes the sink refuse names that were not
@@ -153,7 +157,7 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 func (c *conn) report(msg string) {
 	switch {
 	case c.opt.Report == nil:
-	case c.shown >= MaxShown && c.fatal == nil:
+	case c.shown >= MaxShown && c.fatal == nil && !c.opt.ReportAll:
 		c.hidden++
 	default:
 		c.shown++

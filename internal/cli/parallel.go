@@ -56,7 +56,7 @@ func (r *run) parallelUpload(sources []string, tgt Operand) (done bool, sess *tr
 	if o.Serial || o.Verbose > 0 || o.LimitKbps > 0 || o.Program != "" || !progress.Silent(r.meter) {
 		return false, nil
 	}
-	plan, err := planUpload(sources, o.Recursive, o.Preserve)
+	plan, err := planUpload(sources, o.Recursive)
 	if err != nil || plan.files < minParallelFiles || !distinctTargets(plan) {
 		return false, nil
 	}
@@ -115,21 +115,17 @@ type parallel struct {
 type message struct {
 	key, seq int
 	text     string
+	ends     bool // it ended its session's copy: shown whatever the bound
 }
 
 // run runs the steps, the skeleton on sess; it returns false, having
 // changed nothing and left sess alone, when the copy is better serial.
 func (p *parallel) run(sess *transport.Session) bool {
-	workers := p.startWorkers()
-	if len(workers) == 0 {
-		return false
-	}
-	p.intoTarget = workers[0].started
+	workers, notDir := p.keepStarted(p.startWorkers())
+	p.intoTarget = len(workers) > 0
 	if !p.intoTarget {
-		p.closeAll(workers)
-		workers = nil
 		op := p.plan.entries[0]
-		if p.r.mustBeDir || p.r.opts.Preserve || op.end != len(p.plan.entries) || !op.info.IsDir() {
+		if !notDir || p.r.mustBeDir || p.r.opts.Preserve || op.end != len(p.plan.entries) || !op.info.IsDir() {
 			return false
 		}
 	}
@@ -140,8 +136,7 @@ func (p *parallel) run(sess *transport.Session) bool {
 	}
 	if !p.intoTarget && p.accepted[0] {
 		// The target exists now: the workers go in again.
-		if workers = p.startWorkers(); len(workers) == 0 || !workers[0].started {
-			p.closeAll(workers)
+		if workers, _ = p.keepStarted(p.startWorkers()); len(workers) == 0 {
 			p.addMessages([]message{{key: len(p.plan.entries), text: "lost connection"}})
 			p.r.errs++
 			p.release()
@@ -161,7 +156,8 @@ type worker struct {
 	sess    *transport.Session
 	sender  *scp.Sender
 	view    *planView
-	started bool // its first reply was \0: the target is a directory
+	started bool   // its first reply was \0: the target is a directory
+	refusal string // otherwise, what the remote said, if anything
 	msgs    []message
 	key     int // the batch under way: what a message belongs to
 	err     error
@@ -195,15 +191,38 @@ func (p *parallel) startWorkers() []*worker {
 			}
 			w := &worker{sess: sess, view: newPlanView(p.plan, p.index)}
 			opt := p.r.engineOptions()
+			opt.ReportAll = true
 			opt.Report = func(msg string) { w.msgs = append(w.msgs, message{key: w.key, seq: len(w.msgs), text: msg}) }
 			w.sender = scp.NewSender(p.r.ctx, sess.Stdout, sess.Stdin, w.view, opt)
 			w.started = w.sender.Sync() == nil
+			if !w.started && len(w.msgs) > 0 {
+				w.refusal = w.msgs[0].text
+			}
 			w.msgs = nil
 			ws[i] = w
 		})
 	}
 	wg.Wait()
 	return slices.DeleteFunc(ws, func(w *worker) bool { return w == nil })
+}
+
+// keepStarted closes the workers whose sink did not start, and returns the
+// others; notDir reports that none started, every one of them because the
+// target is not an existing directory (as its sink said). Anything else,
+// such as a remote scp that could not run, leaves the copy to one session.
+func (p *parallel) keepStarted(ws []*worker) (started []*worker, notDir bool) {
+	var failed []*worker
+	notDir = len(ws) > 0
+	for _, w := range ws {
+		if w.started {
+			started = append(started, w)
+			continue
+		}
+		failed = append(failed, w)
+		notDir = notDir && (strings.HasSuffix(w.refusal, ": Not a directory") || strings.HasSuffix(w.refusal, ": No such file or directory"))
+	}
+	p.closeAll(failed)
+	return started, notDir && len(started) == 0
 }
 
 func (p *parallel) closeAll(ws []*worker) {
@@ -244,6 +263,7 @@ func (p *parallel) setTimes() {
 func (p *parallel) sendDirs(sess *transport.Session, view *planView, key func() int) error {
 	var msgs []message
 	opt := p.r.engineOptions()
+	opt.ReportAll = true
 	opt.Report = func(msg string) { msgs = append(msgs, message{key: key(), seq: len(msgs), text: msg}) }
 	s := scp.NewSender(p.r.ctx, sess.Stdout, sess.Stdin, view, opt)
 	for i, e := range p.plan.entries {
@@ -252,23 +272,26 @@ func (p *parallel) sendDirs(sess *transport.Session, view *planView, key func() 
 		}
 	}
 	err := s.Close()
-	p.addMessages(msgs)
 	if err != nil && !errors.Is(err, scp.ErrIncomplete) {
 		p.noteFatal(msgs)
 	}
+	p.addMessages(msgs)
 	p.r.finish(sess, err)
 	return err
 }
 
 func (p *parallel) addMessages(msgs []message) { p.msgs = append(p.msgs, msgs...) }
 
-// noteFatal records where a session's copy ended: its last message.
+// noteFatal marks the last of a session's messages as the one that ended
+// its copy, and the copy's end at the earliest such message.
 func (p *parallel) noteFatal(msgs []message) {
 	if len(msgs) == 0 {
 		return
 	}
-	if k := msgs[len(msgs)-1].key; p.fatal < 0 || k < p.fatal {
-		p.fatal = k
+	last := &msgs[len(msgs)-1]
+	last.ends = true
+	if p.fatal < 0 || last.key < p.fatal {
+		p.fatal = last.key
 	}
 }
 
@@ -333,10 +356,10 @@ func (p *parallel) moveFiles(workers []*worker) {
 	}
 	wg.Wait()
 	for _, w := range workers {
-		p.addMessages(w.msgs)
 		if w.err != nil && !errors.Is(w.err, scp.ErrIncomplete) {
 			p.noteFatal(w.msgs)
 		}
+		p.addMessages(w.msgs)
 		p.r.finish(w.sess, w.err)
 	}
 }
@@ -369,7 +392,7 @@ func (p *parallel) release() {
 	for _, m := range p.msgs {
 		switch {
 		case p.fatal >= 0 && m.key > p.fatal:
-		case shown < scp.MaxShown:
+		case shown < scp.MaxShown || m.ends && m.key == p.fatal:
 			p.r.print(m.text)
 			shown++
 		default:

@@ -38,23 +38,24 @@ const maxPlanEntries = 20000
 var errNotPlanned = errors.New("not planned")
 
 // planUpload walks the sources (local paths, as typed) the way Send would.
-// Directories need recursive; without preserve, every directory must be
-// writable and searchable by its owner, as the sink leaves it, so that files
-// can be written into it whenever they come.
-func planUpload(sources []string, recursive, preserve bool) (*upPlan, error) {
+// Directories need recursive, and must be writable and searchable by their
+// owner: the sink gives a directory its mode once its records end, and with
+// -p at once when it exists already, while files may still be on their way
+// into it on other sessions.
+func planUpload(sources []string, recursive bool) (*upPlan, error) {
 	p := &upPlan{paths: map[string]bool{}}
 	for _, s := range sources {
 		for len(s) > 1 && strings.HasSuffix(s, "/") {
 			s = s[:len(s)-1]
 		}
-		if err := p.add(s, -1, recursive, preserve); err != nil {
+		if err := p.add(s, -1, recursive); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func (p *upPlan) add(path string, parent int, recursive, preserve bool) error {
+func (p *upPlan) add(path string, parent int, recursive bool) error {
 	name := path[strings.LastIndexByte(path, '/')+1:]
 	if name == "" || name == "." || name == ".." || strings.Contains(name, "\n") || len(p.entries) >= maxPlanEntries || p.paths[path] {
 		return errNotPlanned
@@ -74,7 +75,7 @@ func (p *upPlan) add(path string, parent int, recursive, preserve bool) error {
 	case fi.Mode().IsRegular():
 		p.files++
 		return nil
-	case !fi.IsDir() || !recursive || len(name) > 1024 || !preserve && fi.Mode().Perm()&0o700 != 0o700:
+	case !fi.IsDir() || !recursive || len(name) > 1024 || fi.Mode().Perm()&0o700 != 0o700:
 		return errNotPlanned
 	}
 	names, err := listDir(path)
@@ -82,7 +83,7 @@ func (p *upPlan) add(path string, parent int, recursive, preserve bool) error {
 		return errNotPlanned
 	}
 	for _, n := range names {
-		if err := p.add(path+"/"+n, i, recursive, preserve); err != nil {
+		if err := p.add(path+"/"+n, i, recursive); err != nil {
 			return err
 		}
 	}

@@ -22,7 +22,6 @@ func TestPlanUpload(t *testing.T) {
 		setup     func(t *testing.T, dir string)
 		sources   []string
 		recursive bool
-		preserve  bool
 		files     int // -1: declined
 		entries   int
 	}{
@@ -52,17 +51,17 @@ func TestPlanUpload(t *testing.T) {
 			tree(t, dir)
 			must(t, os.Chmod(filepath.Join(dir, "d/e"), 0o555))
 		}, sources: []string{"d"}, recursive: true, files: -1},
-		{name: "read-only directory with -p", setup: func(t *testing.T, dir string) {
+		{name: "directory without owner search", setup: func(t *testing.T, dir string) {
 			tree(t, dir)
-			must(t, os.Chmod(filepath.Join(dir, "d/e"), 0o555))
-		}, sources: []string{"d"}, recursive: true, preserve: true, files: 2, entries: 5},
+			must(t, os.Chmod(filepath.Join(dir, "d/e"), 0o677))
+		}, sources: []string{"d"}, recursive: true, files: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, dir)
 			t.Chdir(dir)
-			p, err := planUpload(tt.sources, tt.recursive, tt.preserve)
+			p, err := planUpload(tt.sources, tt.recursive)
 			if tt.files < 0 {
 				if err == nil {
 					t.Fatalf("planned %d entries, want declined", len(p.entries))
@@ -114,7 +113,7 @@ func TestParallelBatches(t *testing.T) {
 		must(t, os.MkdirAll(filepath.Dir(f), 0o755))
 		must(t, os.WriteFile(f, nil, 0o644))
 	}
-	plan, err := planUpload([]string{"top"}, true, false)
+	plan, err := planUpload([]string{"top"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

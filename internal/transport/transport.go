@@ -432,14 +432,33 @@ type process interface {
 
 // sshProcess is a command on an SSH session channel.
 type sshProcess struct {
-	s       *ssh.Session
-	stderr  *termsafe.Writer
-	channel int // its number in the log
-	log     func(level int, msg string)
+	s          *ssh.Session
+	stderr     *termsafe.Writer
+	stderrDone chan struct{} // closed once the remote stderr is all copied
+	channel    int           // its number in the log
+	log        func(level int, msg string)
+}
+
+// afterStderr is a session's stdout that, at its end, waits until the
+// remote stderr has been copied out too. Both end with the channel, so the
+// wait is short; it puts what the command printed before it ended ahead
+// of our messages about how it ended ("lost connection").
+type afterStderr struct {
+	r    io.Reader
+	done <-chan struct{}
+}
+
+func (a afterStderr) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if err != nil {
+		<-a.done
+	}
+	return n, err
 }
 
 func (p *sshProcess) Wait() error {
 	err := p.s.Wait()
+	<-p.stderrDone // it ends with the channel, which Wait saw end
 	p.stderr.Close()
 	p.logExit(err)
 	return err
@@ -484,11 +503,21 @@ func (c *Client) start(command string, stderr io.Writer) (*Session, error) {
 	channel := int(c.channels.Add(1) - 1)
 	c.log(1, fmt.Sprintf("channel %d: new session [client-session] (inactive timeout: 0)", channel))
 	c.forwardAgent(s)
-	p := &sshProcess{s: s, stderr: termsafe.NewWriter(stderr), channel: channel, log: c.log}
+	p := &sshProcess{s: s, stderr: termsafe.NewWriter(stderr), stderrDone: make(chan struct{}), channel: channel, log: c.log}
 	sess := &Session{proc: p}
-	s.Stderr = p.stderr
+	var stdout, remoteStderr io.Reader
 	if sess.Stdin, err = s.StdinPipe(); err == nil {
-		sess.Stdout, err = s.StdoutPipe()
+		stdout, err = s.StdoutPipe()
+	}
+	if err == nil {
+		remoteStderr, err = s.StderrPipe()
+	}
+	if err == nil {
+		go func() {
+			io.Copy(p.stderr, remoteStderr)
+			close(p.stderrDone)
+		}()
+		sess.Stdout = afterStderr{stdout, p.stderrDone}
 	}
 	if err == nil {
 		err = c.sendEnvironment(s, channel, os.Environ())
