@@ -1,7 +1,6 @@
 package sshdtest
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"net"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -223,52 +221,13 @@ func remotePath(list string) (string, error) {
 // "Not backgrounding", which it does once it listens (up is true), or it
 // has exited (up is false and log holds its output).
 func (s *Server) runDropbear(args []string) (up bool, log string, err error) {
-	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return false, "", err
-	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		logf.Close()
-		return false, "", err
-	}
 	cmd := exec.Command("/bin/sh", args...)
-	cmd.Stdout = pw
-	cmd.Stderr = pw
-	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	if err := cmd.Start(); err != nil {
-		pr.Close()
-		pw.Close()
-		logf.Close()
-		return false, "", fmt.Errorf("start dropbear: %w", err)
+	d, err := s.startDaemon(cmd, func(line string) bool { return strings.Contains(line, "Not backgrounding") })
+	if err != nil {
+		return false, "", err
 	}
-	pw.Close()
-
-	listening := make(chan struct{})
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		defer logf.Close()
-		defer pr.Close()
-		var once sync.Once
-		r := bufio.NewReader(pr)
-		for {
-			line, err := r.ReadString('\n')
-			logf.WriteString(line)
-			if strings.Contains(line, "Not backgrounding") {
-				once.Do(func() { close(listening) })
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
+	listening, copied, exited := d.ready, d.copied, d.exited
 	// The deadline only guards against a wedged dropbear.
 	deadline := time.NewTimer(30 * time.Second)
 	defer deadline.Stop()

@@ -243,55 +243,12 @@ func hostKeys(files []string, dir string) (paths []string, pubs [][]byte, err er
 // listening" and answers with an SSH banner (up is true), or it has exited
 // (up is false and log holds its output).
 func (s *Server) run(program, sshdConfig string) (up bool, log string, err error) {
-	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return false, "", err
-	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		logf.Close()
-		return false, "", err
-	}
 	cmd := exec.Command(program, "-D", "-e", "-f", sshdConfig)
-	cmd.Stdin = nil
-	cmd.Stdout = pw
-	cmd.Stderr = pw
-	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
-	if err := cmd.Start(); err != nil {
-		pr.Close()
-		pw.Close()
-		logf.Close()
-		return false, "", fmt.Errorf("start %s: %w", program, err)
+	d, err := s.startDaemon(cmd, func(line string) bool { return strings.HasPrefix(line, "Server listening on ") })
+	if err != nil {
+		return false, "", err
 	}
-	pw.Close()
-
-	// Copy sshd's stderr (and its session children's) to the log, and
-	// report the "Server listening" line. The copier ends at EOF, when the
-	// last process holding the pipe is gone.
-	listening := make(chan struct{})
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		defer logf.Close()
-		defer pr.Close()
-		var once sync.Once
-		r := bufio.NewReader(pr)
-		for {
-			line, err := r.ReadString('\n')
-			logf.WriteString(line)
-			if strings.HasPrefix(line, "Server listening on ") {
-				once.Do(func() { close(listening) })
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
+	listening, copied, exited := d.ready, d.copied, d.exited
 
 	// sshd either listens or exits. "Server listening" is logged at INFO;
 	// in case Extra lowers LogLevel, a poller also watches for the banner.
@@ -341,6 +298,62 @@ func (s *Server) run(program, sshdConfig string) (up bool, log string, err error
 	s.cmd = cmd
 	s.exited = exited
 	return true, "", nil
+}
+
+// daemon is a server process started by startDaemon.
+type daemon struct {
+	ready  chan struct{} // closed at the first line ready accepts
+	copied chan struct{} // closed once its output is all in the log
+	exited chan struct{} // closed once it has exited
+}
+
+// startDaemon starts cmd with its stdout and stderr (and its children's)
+// copied to s.LogFile, line by line; ready says which line means it is up.
+// The copy ends at EOF, when the last process holding the pipe is gone.
+func (s *Server) startDaemon(cmd *exec.Cmd, ready func(line string) bool) (*daemon, error) {
+	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
+	cmd.Stdin = nil
+	cmd.Stdout = pw
+	cmd.Stderr = pw
+	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
+	}
+	pw.Close()
+	d := &daemon{ready: make(chan struct{}), copied: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(d.copied)
+		defer logf.Close()
+		defer pr.Close()
+		var once sync.Once
+		r := bufio.NewReader(pr)
+		for {
+			line, err := r.ReadString('\n')
+			logf.WriteString(line)
+			if ready(line) {
+				once.Do(func() { close(d.ready) })
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		cmd.Wait()
+		close(d.exited)
+	}()
+	return d, nil
 }
 
 // logTail is how many lines of the log a failed test shows.
