@@ -57,23 +57,7 @@ func StartDropbear(t testing.TB, cfg Config) *Server {
 	if os.Geteuid() != 0 {
 		t.Skip("sshdtest: Dropbear needs root: it runs in a private mount namespace with a temporary home")
 	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatalf("sshdtest: current user: %v", err)
-	}
-	dir, err := os.MkdirTemp("", "dropbeartest-")
-	if err != nil {
-		t.Fatalf("sshdtest: %v", err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	s := &Server{
-		User:       u.Username,
-		Dir:        dir,
-		ClientKey:  filepath.Join(dir, "client_ed25519"),
-		KnownHosts: filepath.Join(dir, "known_hosts"),
-		ConfigFile: filepath.Join(dir, "ssh_config"),
-		LogFile:    filepath.Join(dir, "dropbear.log"),
-	}
+	s, u := newServer(t, "dropbear")
 	args, hostPub, err := s.dropbearSetup(cfg, u)
 	if err != nil {
 		t.Fatalf("sshdtest: %v", err)

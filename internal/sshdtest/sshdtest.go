@@ -99,24 +99,8 @@ func Start(t testing.TB, cfg Config) *Server {
 		}
 		program = cfg.Program
 	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatalf("sshdtest: current user: %v", err)
-	}
-	dir, err := os.MkdirTemp("", "sshdtest-")
-	if err != nil {
-		t.Fatalf("sshdtest: %v", err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-
-	s := &Server{
-		User:       u.Username,
-		Dir:        dir,
-		ClientKey:  filepath.Join(dir, "client_ed25519"),
-		KnownHosts: filepath.Join(dir, "known_hosts"),
-		ConfigFile: filepath.Join(dir, "ssh_config"),
-		LogFile:    filepath.Join(dir, "sshd.log"),
-	}
+	s, _ := newServer(t, "sshd")
+	dir := s.Dir
 	hostKeys, hostPubs, err := hostKeys(cfg.HostKeys, dir)
 	if err != nil {
 		t.Fatalf("sshdtest: host key: %v", err)
@@ -298,6 +282,29 @@ func (s *Server) run(program, sshdConfig string) (up bool, log string, err error
 	s.cmd = cmd
 	s.exited = exited
 	return true, "", nil
+}
+
+// newServer is a Server for the current user in a new temporary directory
+// (removed after the test), its files named there, the log after program.
+func newServer(t testing.TB, program string) (*Server, *user.User) {
+	t.Helper()
+	u, err := user.Current()
+	if err != nil {
+		t.Fatalf("sshdtest: current user: %v", err)
+	}
+	dir, err := os.MkdirTemp("", program+"test-")
+	if err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return &Server{
+		User:       u.Username,
+		Dir:        dir,
+		ClientKey:  filepath.Join(dir, "client_ed25519"),
+		KnownHosts: filepath.Join(dir, "known_hosts"),
+		ConfigFile: filepath.Join(dir, "ssh_config"),
+		LogFile:    filepath.Join(dir, program+".log"),
+	}, u
 }
 
 // daemon is a server process started by startDaemon.
