@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"github.com/goscp/goscp/internal/cmdline"
 	"strings"
 	"testing"
 
@@ -138,7 +139,7 @@ func TestParseOperand(t *testing.T) {
 }
 
 func TestParseOperandServicePort(t *testing.T) {
-	if a2port("ssh") != 22 {
+	if cmdline.A2port("ssh") != 22 {
 		t.Skip("no tcp service named ssh here")
 	}
 	got, err := ParseOperand("scp://h:ssh/x")

@@ -2,8 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"github.com/goscp/goscp/internal/cmdline"
 	"strings"
 )
+
+// optString is scp 9.2's getopt(3) option string.
+const optString = "12346ABCTdfOpqRrstvD:F:J:M:P:S:c:i:l:o:X:"
 
 // Options is the parsed command line.
 type Options struct {
@@ -35,7 +39,7 @@ type Options struct {
 // is an *ExitError carrying scp's exact stderr text and exit status.
 func ParseArgs(argv0 string, args []string) (*Options, error) {
 	o := &Options{}
-	operands, err := getopt(args, o.set)
+	operands, err := cmdline.Getopt(optString, args, o.set)
 	if err != nil {
 		return nil, exitError(argv0, err)
 	}
@@ -49,7 +53,7 @@ func ParseArgs(argv0 string, args []string) (*Options, error) {
 // set applies one option as scp's getopt loop does, validating it on the spot so that the
 // first bad option decides the error.
 func (o *Options) set(letter byte, arg string) error {
-	if takesArg, _ := optionSpec(letter); takesArg {
+	if takesArg, _ := cmdline.Spec(optString, letter); takesArg {
 		return o.setValue(letter, arg)
 	}
 	if letter == '1' {
@@ -135,7 +139,7 @@ func (o *Options) setSSHValue(letter byte, arg string) {
 
 // setPort takes a number 1..65535 or a TCP service name.
 func (o *Options) setPort(arg string) error {
-	port := a2port(arg)
+	port := cmdline.A2port(arg)
 	if port <= 0 {
 		// The extra newline is OpenSSH's: its output ends "\n\r\n".
 		return fatalError(fmt.Sprintf("bad port \"%s\"\n", arg))
@@ -146,7 +150,7 @@ func (o *Options) setPort(arg string) error {
 
 // setLimit takes the bandwidth limit; a bad one gets the usage text without a message.
 func (o *Options) setLimit(arg string) error {
-	v, errstr := strtonum(arg, 1, 100*1024*1024)
+	v, errstr := cmdline.Strtonum(arg, 1, 100*1024*1024)
 	if errstr != "" {
 		return errUsage
 	}
@@ -158,15 +162,15 @@ func (o *Options) setLimit(arg string) error {
 // "serial" is ours: a copy that waits for every reply, as OpenSSH's does.
 func (o *Options) setSFTPOpt(arg string) error {
 	if v, ok := strings.CutPrefix(arg, "buffer="); ok {
-		n, err := scanScaled(v)
+		n, err := cmdline.ScanScaled(v)
 		if err == nil && (n <= 0 || n > 256*1024) {
-			err = errInvalid
+			err = cmdline.ErrInvalid
 		}
 		if err != nil {
 			return fatalError(fmt.Sprintf("Invalid buffer size \"%s\": %v", v, err))
 		}
 	} else if v, ok := strings.CutPrefix(arg, "nrequests="); ok {
-		if _, errstr := strtonum(v, 1, 256*1024); errstr != "" {
+		if _, errstr := cmdline.Strtonum(v, 1, 256*1024); errstr != "" {
 			return fatalError(fmt.Sprintf("Invalid number of requests \"%s\": %s", v, errstr))
 		}
 	} else if arg == "serial" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/goscp/goscp/internal/cmdline"
 	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/localcopy"
 	"github.com/goscp/goscp/internal/progress"
@@ -209,7 +210,7 @@ func (r *run) startUpload(tgt Operand, sess *transport.Session) *upload {
 // target itself, with its own keys or the agent we forward with -A.
 func (r *run) remoteDirect(src, tgt Operand) {
 	if tgt.Port != 0 && tgt.Port != 22 {
-		io.WriteString(r.stderr, logLine(r.argv0, "target port not supported with two remote hosts and the -R option"))
+		io.WriteString(r.stderr, cmdline.LogLine(r.argv0, "target port not supported with two remote hosts and the -R option"))
 		r.fatal = 255
 		return
 	}
@@ -254,7 +255,7 @@ func (r *run) toLocal(sources []string, target string) {
 		if !r.opts.Recursive && !r.opts.NoNameCheck {
 			check, err := scp.NewNameCheck(op.Path)
 			if err != nil {
-				io.WriteString(r.stderr, logLine(r.argv0, err.Error()))
+				io.WriteString(r.stderr, cmdline.LogLine(r.argv0, err.Error()))
 				r.fatal = 255
 				return
 			}

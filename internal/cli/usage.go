@@ -2,7 +2,7 @@ package cli
 
 import (
 	"errors"
-	"fmt"
+	"github.com/goscp/goscp/internal/cmdline"
 	"strings"
 )
 
@@ -32,56 +32,13 @@ var errUsage = errors.New("usage")
 // exitError turns a parsing error into what scp prints and its exit status.
 func exitError(argv0 string, err error) *ExitError {
 	var fatal fatalError
-	var bad getoptError
+	var bad cmdline.Error
 	switch {
 	case errors.As(err, &fatal):
-		return &ExitError{Code: 255, Message: logLine(argv0, string(fatal))}
+		return &ExitError{Code: 255, Message: cmdline.LogLine(argv0, string(fatal))}
 	case errors.As(err, &bad):
-		return &ExitError{Code: 1, Message: logLine(argv0, string(bad)) + Usage}
+		return &ExitError{Code: 1, Message: cmdline.LogLine(argv0, string(bad)) + Usage}
 	default:
 		return &ExitError{Code: 1, Message: Usage}
-	}
-}
-
-// msgBufSize is MSGBUFSIZ of OpenSSH's log.c; each formatting stage there truncates to it, so
-// over-long messages lose their tail (and even the final CR LF) exactly as scp's do.
-const msgBufSize = 1024
-
-// logLine formats msg as OpenSSH's logger writes to stderr before log_init has a level: the
-// message made safe with strnvis(VIS_SAFE|VIS_OCTAL), prefixed by argv0 as typed (not made
-// safe) and ended by CR LF.
-func logLine(argv0, msg string) string {
-	vis := strnvis(truncate(msg, msgBufSize-1), msgBufSize-1)
-	return truncate(argv0+": "+truncate(vis, msgBufSize-3)+"\r\n", msgBufSize-1)
-}
-
-func truncate(s string, n int) string {
-	return s[:min(len(s), n)]
-}
-
-// strnvis encodes s like strnvis(3) with VIS_SAFE|VIS_OCTAL, stopping before the first
-// encoding that would not fit in limit bytes.
-func strnvis(s string, limit int) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		enc := visByte(s[i])
-		if b.Len()+len(enc) > limit {
-			break
-		}
-		b.WriteString(enc)
-	}
-	return b.String()
-}
-
-// visByte keeps printable ASCII, space and the "safe" controls \t \n \r \b \a, doubles a
-// backslash and writes any other byte as \ooo.
-func visByte(c byte) string {
-	switch {
-	case c == '\\':
-		return `\\`
-	case c >= '!' && c <= '~', c == ' ', c == '\t', c == '\n', c == '\r', c == '\b', c == '\a':
-		return string(rune(c))
-	default:
-		return fmt.Sprintf(`\%03o`, c)
 	}
 }

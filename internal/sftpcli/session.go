@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/goscp/goscp/internal/cmdline"
 	"github.com/goscp/goscp/internal/progress"
 	"github.com/goscp/goscp/internal/termsafe"
 	"github.com/goscp/goscp/scp/sftp"
@@ -31,10 +32,10 @@ type session struct {
 	global struct{ resume, fsync, preserve, recursive bool }
 }
 
-// errorf prints an error as sftp's log does: sanitised, on stderr, ending
+// errorf prints an error as sftp's log does: made safe by strnvis, on stderr, ending
 // in "\r\n".
 func (s *session) errorf(format string, args ...any) {
-	fmt.Fprintf(s.stderr, "%s\r\n", termsafe.String(fmt.Sprintf(format, args...)))
+	io.WriteString(s.stderr, cmdline.LogLine("", fmt.Sprintf(format, args...)))
 }
 
 // printf prints a sanitised line on stdout, as sftp's mprintf does.

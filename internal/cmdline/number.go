@@ -1,4 +1,4 @@
-package cli
+package cmdline
 
 import (
 	"math"
@@ -12,15 +12,15 @@ import (
 type cErrno string
 
 const (
-	errInvalid cErrno = "Invalid argument"              // EINVAL
+	ErrInvalid cErrno = "Invalid argument"              // EINVAL
 	errRange   cErrno = "Numerical result out of range" // ERANGE
 )
 
 func (e cErrno) Error() string { return string(e) }
 
-// strtonum mirrors OpenBSD strtonum(3): s must be a whole decimal number within [lo, hi].
+// Strtonum mirrors OpenBSD strtonum(3): s must be a whole decimal number within [lo, hi].
 // errstr is "" on success, else "invalid", "too small" or "too large" as scp prints it.
-func strtonum(s string, lo, hi int64) (v int64, errstr string) {
+func Strtonum(s string, lo, hi int64) (v int64, errstr string) {
 	v, n, overflow := strtoll(s)
 	switch {
 	case n == 0 || n != len(s):
@@ -75,14 +75,14 @@ var scaleFactors = [len(scaleChars)]int64{1, 1 << 10, 1 << 20, 1 << 30, 1 << 40,
 // scaledMaxDigits is scan_scaled's MAX_DIGITS: 3 per unit.
 const scaledMaxDigits = 3 * len(scaleChars)
 
-// scanScaled mirrors OpenBSD scan_scaled(3) as bundled with OpenSSH: "1.5K" is 1536, a
+// ScanScaled mirrors OpenBSD scan_scaled(3) as bundled with OpenSSH: "1.5K" is 1536, a
 // fraction without a unit is dropped, and errors are EINVAL or ERANGE.
-func scanScaled(s string) (int64, error) {
+func ScanScaled(s string) (int64, error) {
 	i := skipSpace(s, 0)
 	sign := int64(0)
 	for ; i < len(s) && (s[i] == '-' || s[i] == '+'); i++ {
 		if sign != 0 {
-			return 0, errInvalid
+			return 0, ErrInvalid
 		}
 		sign = 1
 		if s[i] == '-' {
@@ -109,7 +109,7 @@ func scanDecimal(s string, i int) (whole, fpart int64, fractDigits, end int, err
 	for ; i < len(s) && (isDigit(s[i]) || s[i] == '.'); i++ {
 		if s[i] == '.' {
 			if fractDigits > 0 {
-				return 0, 0, 0, 0, errInvalid
+				return 0, 0, 0, 0, ErrInvalid
 			}
 			fractDigits = 1
 			continue
@@ -148,7 +148,7 @@ func mulAdd(v, d int64) (int64, error) {
 func applyScale(unit string, whole, fpart int64, fractDigits int, sign int64) (int64, error) {
 	k := strings.IndexByte(scaleChars, upper(unit[0]))
 	if k < 0 || len(unit) > 1 && isAlnum(unit[1]) {
-		return 0, errInvalid
+		return 0, ErrInvalid
 	}
 	scale := scaleFactors[k]
 	if whole > math.MaxInt64/scale || whole < math.MinInt64/scale {

@@ -1,4 +1,4 @@
-package cli
+package cmdline
 
 import (
 	"bufio"
@@ -12,10 +12,10 @@ import (
 // servicesPath is the services(5) file that glibc's getservbyname reads.
 const servicesPath = "/etc/services"
 
-// a2port mirrors OpenSSH's a2port: a decimal 0..65535, else a TCP service name, else -1.
+// A2port mirrors OpenSSH's a2port: a decimal 0..65535, else a TCP service name, else -1.
 // Callers treat a result <= 0 as invalid.
-func a2port(s string) int {
-	if v, errstr := strtonum(s, 0, 65535); errstr == "" {
+func A2port(s string) int {
+	if v, errstr := Strtonum(s, 0, 65535); errstr == "" {
 		return int(v)
 	}
 	if port, ok := tcpService(s); ok {

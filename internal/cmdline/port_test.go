@@ -1,4 +1,4 @@
-package cli
+package cmdline
 
 import (
 	"maps"
@@ -43,8 +43,8 @@ func TestA2port(t *testing.T) {
 		{"no-such-service-here", -1},
 	}
 	for _, tt := range tests {
-		if got := a2port(tt.in); got != tt.want {
-			t.Errorf("a2port(%q) = %d, want %d", tt.in, got, tt.want)
+		if got := A2port(tt.in); got != tt.want {
+			t.Errorf("A2port(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 	}
 }
@@ -56,10 +56,10 @@ func TestA2portServiceNames(t *testing.T) {
 	if _, ok := tcpServices()["ssh"]; !ok {
 		t.Skip("no ssh entry in " + servicesPath)
 	}
-	if got := a2port("ssh"); got != 22 {
-		t.Errorf("a2port(ssh) = %d", got)
+	if got := A2port("ssh"); got != 22 {
+		t.Errorf("A2port(ssh) = %d", got)
 	}
-	if got := a2port("SSH"); got != -1 {
-		t.Errorf("a2port(SSH) = %d, want -1: getservbyname is case-sensitive", got)
+	if got := A2port("SSH"); got != -1 {
+		t.Errorf("A2port(SSH) = %d, want -1: getservbyname is case-sensitive", got)
 	}
 }

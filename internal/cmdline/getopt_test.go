@@ -1,4 +1,4 @@
-package cli
+package cmdline
 
 import (
 	"errors"
@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 )
+
+// scpOptions is scp 9.2's option string, the one these cases were written for.
+const scpOptions = "12346ABCTdfOpqRrstvD:F:J:M:P:S:c:i:l:o:X:"
 
 func TestGetopt(t *testing.T) {
 	tests := []struct {
@@ -50,9 +53,9 @@ func TestGetopt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var visited []string
-			operands, err := getopt(tt.args, func(letter byte, arg string) error {
+			operands, err := Getopt(scpOptions, tt.args, func(letter byte, arg string) error {
 				w := string(letter)
-				if takesArg, _ := optionSpec(letter); takesArg {
+				if takesArg, _ := Spec(scpOptions, letter); takesArg {
 					w += "=" + arg
 				}
 				visited = append(visited, w)
@@ -80,7 +83,7 @@ func TestGetopt(t *testing.T) {
 func TestGetoptStopsAtVisitError(t *testing.T) {
 	stop := errors.New("stop")
 	var seen []byte
-	_, err := getopt([]string{"-rPx", "-q"}, func(letter byte, _ string) error {
+	_, err := Getopt(scpOptions, []string{"-rPx", "-q"}, func(letter byte, _ string) error {
 		seen = append(seen, letter)
 		if letter == 'P' {
 			return stop
@@ -94,7 +97,7 @@ func TestGetoptStopsAtVisitError(t *testing.T) {
 
 func TestGetoptOperandsAreCopies(t *testing.T) {
 	args := []string{"-r", "a", "b"}
-	operands, _ := getopt(args, func(byte, string) error { return nil })
+	operands, _ := Getopt(scpOptions, args, func(byte, string) error { return nil })
 	operands[0] = "x"
 	if args[1] != "a" {
 		t.Fatal("operands alias the argument slice")

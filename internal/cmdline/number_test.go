@@ -1,4 +1,4 @@
-package cli
+package cmdline
 
 import (
 	"math"
@@ -53,9 +53,9 @@ func TestStrtonum(t *testing.T) {
 		{"9223372036854775807", 0, math.MaxInt64, math.MaxInt64, ""},
 	}
 	for _, tt := range tests {
-		v, errstr := strtonum(tt.in, tt.lo, tt.hi)
+		v, errstr := Strtonum(tt.in, tt.lo, tt.hi)
 		if v != tt.v || errstr != tt.errstr {
-			t.Errorf("strtonum(%q, %d, %d) = %d, %q; want %d, %q", tt.in, tt.lo, tt.hi, v, errstr, tt.v, tt.errstr)
+			t.Errorf("Strtonum(%q, %d, %d) = %d, %q; want %d, %q", tt.in, tt.lo, tt.hi, v, errstr, tt.v, tt.errstr)
 		}
 	}
 }
@@ -90,13 +90,13 @@ func TestScanScaled(t *testing.T) {
 		{"1K!", 1024, nil},
 		{"1K ", 1024, nil},
 		{"1.000000000000000000001K", 1024, nil},
-		{"1KB", 0, errInvalid},
-		{"1K1", 0, errInvalid},
-		{"1x", 0, errInvalid},
-		{"1 K", 0, errInvalid},
-		{"1.2.3", 0, errInvalid},
-		{"+-1", 0, errInvalid},
-		{"--1", 0, errInvalid},
+		{"1KB", 0, ErrInvalid},
+		{"1K1", 0, ErrInvalid},
+		{"1x", 0, ErrInvalid},
+		{"1 K", 0, ErrInvalid},
+		{"1.2.3", 0, ErrInvalid},
+		{"+-1", 0, ErrInvalid},
+		{"--1", 0, ErrInvalid},
 		{"9223372036854775807", math.MaxInt64, nil},
 		{"9223372036854775808", 0, errRange},
 		{"00000000000000000001", 1, nil},
@@ -107,9 +107,9 @@ func TestScanScaled(t *testing.T) {
 		{"3.99999999999999999P", 4502473727463653, nil},
 	}
 	for _, tt := range tests {
-		v, err := scanScaled(tt.in)
+		v, err := ScanScaled(tt.in)
 		if v != tt.v || err != tt.err {
-			t.Errorf("scanScaled(%q) = %d, %v; want %d, %v", tt.in, v, err, tt.v, tt.err)
+			t.Errorf("ScanScaled(%q) = %d, %v; want %d, %v", tt.in, v, err, tt.v, tt.err)
 		}
 	}
 }
