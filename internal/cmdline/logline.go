@@ -9,15 +9,20 @@ import (
 // over-long messages lose their tail (and even the final CR LF) exactly as scp's do.
 const msgBufSize = 1024
 
-// LogLine formats msg as OpenSSH's logger writes it to stderr: the message made safe with
-// strnvis(VIS_SAFE|VIS_OCTAL), prefixed by argv0 as typed (not made safe) and ended by CR LF.
-// scp's lines carry its argv0; sftp's carry none (argv0 "").
+// LogLine formats msg as OpenSSH's logger writes it to stderr for scp: the message made safe
+// with strnvis(VIS_SAFE|VIS_OCTAL), prefixed by argv0 as typed (not made safe) and ended by
+// CR LF.
 func LogLine(argv0, msg string) string {
-	vis := strnvis(truncate(msg, msgBufSize-1), msgBufSize-1)
-	if argv0 == "" {
-		return truncate(vis, msgBufSize-3) + "\r\n"
-	}
-	return truncate(argv0+": "+truncate(vis, msgBufSize-3)+"\r\n", msgBufSize-1)
+	return truncate(argv0+": "+vis(msg)+"\r\n", msgBufSize-1)
+}
+
+// Log formats msg as OpenSSH's logger writes it to stderr for sftp: LogLine without a prefix.
+func Log(msg string) string {
+	return vis(msg) + "\r\n"
+}
+
+func vis(msg string) string {
+	return truncate(strnvis(truncate(msg, msgBufSize-1), msgBufSize-1), msgBufSize-3)
 }
 
 func truncate(s string, n int) string {

@@ -34,7 +34,7 @@ func TestLogLine(t *testing.T) {
 		argv0, msg, want string
 	}{
 		{"scp", "hello", "scp: hello\r\n"},
-		{"", "hello", "hello\r\n"},
+		{"", "hello", ": hello\r\n"},
 		{"/x/\xc3\xa9", "\xc3\xa9", "/x/\xc3\xa9: \\303\\251\r\n"},
 		{"scp", strings.Repeat("m", 1016), "scp: " + strings.Repeat("m", 1016) + "\r\n"},
 		{"scp", strings.Repeat("m", 1017), "scp: " + strings.Repeat("m", 1017) + "\r"},
@@ -45,5 +45,14 @@ func TestLogLine(t *testing.T) {
 		if got := LogLine(tt.argv0, tt.msg); got != tt.want {
 			t.Errorf("LogLine(%q, %q) = %q, want %q", tt.argv0, tt.msg, got, tt.want)
 		}
+	}
+}
+
+func TestLog(t *testing.T) {
+	if got, want := Log("a\x01"), "a\\001\r\n"; got != want {
+		t.Errorf("Log = %q, want %q", got, want)
+	}
+	if got := Log(strings.Repeat("m", 2000)); got != strings.Repeat("m", 1021)+"\r\n" {
+		t.Errorf("Log of a long message: %d bytes", len(got))
 	}
 }

@@ -35,7 +35,7 @@ type session struct {
 // errorf prints an error as sftp's log does: made safe by strnvis, on stderr, ending
 // in "\r\n".
 func (s *session) errorf(format string, args ...any) {
-	io.WriteString(s.stderr, cmdline.LogLine("", fmt.Sprintf(format, args...)))
+	io.WriteString(s.stderr, cmdline.Log(fmt.Sprintf(format, args...)))
 }
 
 // printf prints a sanitised line on stdout, as sftp's mprintf does.
