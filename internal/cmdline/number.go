@@ -21,7 +21,7 @@ func (e cErrno) Error() string { return string(e) }
 // Strtonum mirrors OpenBSD strtonum(3): s must be a whole decimal number within [lo, hi].
 // errstr is "" on success, else "invalid", "too small" or "too large" as scp prints it.
 func Strtonum(s string, lo, hi int64) (v int64, errstr string) {
-	v, n, overflow := strtoll(s)
+	v, n, overflow := Strtoll(s)
 	switch {
 	case n == 0 || n != len(s):
 		return 0, "invalid"
@@ -33,9 +33,9 @@ func Strtonum(s string, lo, hi int64) (v int64, errstr string) {
 	return v, ""
 }
 
-// strtoll mirrors C strtoll(s, &end, 10): leading white space, an optional sign, then digits,
+// Strtoll mirrors C Strtoll(s, &end, 10): leading white space, an optional sign, then digits,
 // saturating on overflow. n is how many bytes were used (0 if there was no number).
-func strtoll(s string) (v int64, n int, overflow bool) {
+func Strtoll(s string) (v int64, n int, overflow bool) {
 	i := skipSpace(s, 0)
 	neg := i < len(s) && s[i] == '-'
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {

@@ -26,9 +26,9 @@ func TestStrtoll(t *testing.T) {
 		{"0x10", 0, 1, false},
 	}
 	for _, tt := range tests {
-		v, n, overflow := strtoll(tt.in)
+		v, n, overflow := Strtoll(tt.in)
 		if v != tt.v || n != tt.n || overflow != tt.overflow {
-			t.Errorf("strtoll(%q) = %d, %d, %v; want %d, %d, %v", tt.in, v, n, overflow, tt.v, tt.n, tt.overflow)
+			t.Errorf("Strtoll(%q) = %d, %d, %v; want %d, %d, %v", tt.in, v, n, overflow, tt.v, tt.n, tt.overflow)
 		}
 	}
 }
