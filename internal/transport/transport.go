@@ -486,16 +486,23 @@ func (p *sshProcess) Close() error { return p.s.Close() }
 // Start runs command on the remote host, the way `ssh host command` would.
 // The remote stderr is copied to ours, sanitised.
 func (c *Client) Start(command string) (*Session, error) {
-	return c.start(command, c.stderr)
+	return c.start(command, false, c.stderr)
+}
+
+// StartSubsystem starts the named subsystem ("sftp"), the way `ssh -s host
+// name` would. The remote stderr is copied to ours, sanitised.
+func (c *Client) StartSubsystem(name string) (*Session, error) {
+	return c.start(name, true, c.stderr)
 }
 
 // StartSilent is Start with the command's stderr thrown away: for extra
 // sessions whose remote shell would repeat what the first one showed.
 func (c *Client) StartSilent(command string) (*Session, error) {
-	return c.start(command, io.Discard)
+	return c.start(command, false, io.Discard)
 }
 
-func (c *Client) start(command string, stderr io.Writer) (*Session, error) {
+// start runs command, or the subsystem of that name, on a new session.
+func (c *Client) start(command string, subsystem bool, stderr io.Writer) (*Session, error) {
 	s, err := c.ssh.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
@@ -522,7 +529,12 @@ func (c *Client) start(command string, stderr io.Writer) (*Session, error) {
 	if err == nil {
 		err = c.sendEnvironment(s, channel, os.Environ())
 	}
-	if err == nil {
+	kind := "exec"
+	if err == nil && subsystem {
+		kind = "subsystem"
+		c.log(1, "Sending subsystem: "+command)
+		err = s.RequestSubsystem(command)
+	} else if err == nil {
 		c.log(1, "Sending command: "+command)
 		err = s.Start(command)
 	}
@@ -530,7 +542,7 @@ func (c *Client) start(command string, stderr io.Writer) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("run %q on %s: %w", command, c.dest, err)
 	}
-	c.log(2, fmt.Sprintf("exec request accepted on channel %d", channel))
+	c.log(2, fmt.Sprintf("%s request accepted on channel %d", kind, channel))
 	return sess, nil
 }
 
