@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/goscp/goscp/internal/bwlimit"
 	"github.com/goscp/goscp/internal/cmdline"
 	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/localcopy"
@@ -399,4 +400,13 @@ func (r *run) localCopy(src, target string) {
 	if !localcopy.Copy(src, target, opts) {
 		r.errs++
 	}
+}
+
+// limit applies -l to a session's streams: everything sent and received,
+// records and replies included, stays under the limit together.
+func (r *run) limit(in io.Reader, out io.Writer) (io.Reader, io.Writer) {
+	if r.opts.LimitKbps == 0 {
+		return in, out
+	}
+	return bwlimit.Pair(in, out, r.opts.LimitKbps)
 }

@@ -45,11 +45,11 @@ func (c *cursor) next() (tok string, ok bool) {
 	return tok, true
 }
 
-// splitArgs splits the arguments of a config line like ssh's argv_split:
+// SplitArgs splits the arguments of a config line (or sftp -D) like ssh's argv_split:
 // space or tab separated, single or double quotes group, \\ \" \' and an
 // unquoted "\ " are escapes, and a '#' at the start of a word ends the line.
 // ok is false for an unterminated quote.
-func splitArgs(s string) (args []string, ok bool) {
+func SplitArgs(s string) (args []string, ok bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' || s[i] == '\t' {
 			continue

@@ -62,9 +62,9 @@ func TestSplitArgs(t *testing.T) {
 		{`trail\`, []string{`trail\`}, true},
 	}
 	for _, tt := range tests {
-		got, ok := splitArgs(tt.in)
+		got, ok := SplitArgs(tt.in)
 		if ok != tt.ok || !slices.Equal(got, tt.want) {
-			t.Errorf("splitArgs(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("SplitArgs(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -149,7 +149,7 @@ func (ev *evaluator) processLine(src source, num int, text string, active *bool)
 		ev.print("%s: line %d: Bad configuration option: %s", src.name, num, kw)
 		return errBad
 	}
-	if l.args, ok = splitArgs(rest); !ok {
+	if l.args, ok = SplitArgs(rest); !ok {
 		return l.bad("invalid quotes")
 	}
 	l.name = k.name

@@ -1,22 +1,31 @@
-package cli
+// Package bwlimit paces streams to a bandwidth limit given as scp's and
+// sftp's -l, in Kbit/s (1024 bit/s units).
+package bwlimit
 
 import (
 	"io"
 	"time"
 )
 
-// limit applies -l to a session's streams: everything sent and received,
-// records and replies included, stays under the limit together.
-func (r *run) limit(in io.Reader, out io.Writer) (io.Reader, io.Writer) {
-	if r.opts.LimitKbps == 0 {
-		return in, out
-	}
-	b := &bucket{rate: float64(r.opts.LimitKbps) * 1024 / 8, start: time.Now()}
+// Pair limits a stream pair together, as scp's -l does: everything sent and
+// received stays under kbps in all. Reads and writes must not run at once.
+func Pair(in io.Reader, out io.Writer, kbps int64) (io.Reader, io.Writer) {
+	b := newBucket(kbps)
 	return limitedReader{in, b}, limitedWriter{out, b}
 }
 
+// Reader limits what is read from r to kbps, on its own.
+func Reader(r io.Reader, kbps int64) io.Reader { return limitedReader{r, newBucket(kbps)} }
+
+// Writer limits what is written to w to kbps, on its own.
+func Writer(w io.Writer, kbps int64) io.Writer { return limitedWriter{w, newBucket(kbps)} }
+
+func newBucket(kbps int64) *bucket {
+	return &bucket{rate: float64(kbps) * 1024 / 8, start: time.Now()}
+}
+
 // bucket paces a byte count to rate bytes per second since start; it is
-// used by one copy at a time, so it needs no lock.
+// used by one stream, or one copy's pair, at a time, so it needs no lock.
 type bucket struct {
 	rate  float64
 	start time.Time
