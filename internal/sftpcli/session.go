@@ -2,6 +2,7 @@ package sftpcli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -28,6 +29,8 @@ type session struct {
 	meter     progress.Meter
 	showMeter bool // the progress command toggles it
 
+	signals *signals // nil in tests: no command is interrupted
+
 	// The command line's -a -f -p -r, applied to every get and put.
 	global struct{ resume, fsync, preserve, recursive bool }
 }
@@ -41,4 +44,27 @@ func (s *session) errorf(format string, args ...any) {
 // printf prints a sanitised line on stdout, as sftp's mprintf does.
 func (s *session) printf(format string, args ...any) {
 	io.WriteString(s.stdout, termsafe.String(fmt.Sprintf(format, args...)))
+}
+
+// errReported is a command's failure whose message is already printed.
+var errReported = errors.New("sftp: command failed")
+
+// report prints a failed request as sftp does, "CONTEXT: REASON" with the
+// status worded as OpenSSH words it, and returns err. When the connection is
+// gone it prints nothing: the session ends with sftp's "Connection closed".
+func (s *session) report(err error, format string, args ...any) error {
+	if !errors.Is(err, sftp.ErrConnLost) {
+		s.errorf("%s: %s", fmt.Sprintf(format, args...), fxText(err))
+	}
+	return err
+}
+
+// fxText is the reason of a failed request: the status as OpenSSH's client
+// words it, else the error itself.
+func fxText(err error) string {
+	var st *sftp.StatusError
+	if errors.As(err, &st) {
+		return st.Error()
+	}
+	return err.Error()
 }

@@ -1,0 +1,178 @@
+// Package sftpcli is the sftp command: OpenSSH 9.2's sftp(1) over the SFTP
+// client of package scp/sftp, sharing getopt, the dialer, the progress
+// meter and every ssh option with the scp command.
+package sftpcli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/goscp/goscp/internal/bwlimit"
+	"github.com/goscp/goscp/internal/dialer"
+	"github.com/goscp/goscp/internal/progress"
+	"github.com/goscp/goscp/internal/termsafe"
+	"github.com/goscp/goscp/scp/sftp"
+)
+
+// Main runs sftp with argv (argv[0] is the name it was called by) and
+// returns the exit status: 0, 1 after a failed batch or fetch, 255 when the
+// connection failed or broke.
+func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
+	o, err := parseArgs(argv[1:], stdin)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		io.WriteString(stderr, ee.message)
+		return ee.code
+	}
+	var d destination
+	if o.Direct == "" {
+		var ok bool
+		if d, ok = parseDestination(o.Operands[0]); !ok {
+			if d.host == "" && !strings.HasPrefix(o.Operands[0], "sftp://") {
+				io.WriteString(stderr, "Missing hostname\n")
+			}
+			io.WriteString(stderr, usage)
+			return 1
+		}
+		if o.Port > 0 {
+			d.port = o.Port
+		}
+	}
+	sig := newSignals()
+	defer sig.stop()
+	s, closeFn, code := open(sig.ctx, o, d, stdout, stderr)
+	if s == nil {
+		return code
+	}
+	defer closeFn()
+	s.signals = sig
+	return s.run(o, d, stdin)
+}
+
+// open connects and starts the session, or returns the exit status.
+func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.File) (*session, func(), int) {
+	dial := dialer.New(dialer.Settings{
+		SSHArgs:    o.SSHArgs,
+		ConfigFile: o.ConfigFile,
+		Identities: o.Identities,
+		Cipher:     o.Cipher,
+		Batch:      o.Batch,
+		Stderr:     stderr,
+		Log:        func(msg string) { logSSH(stderr, msg) },
+	})
+	srv, err := connect(ctx, o, d, stderr, dial)
+	if err != nil {
+		logSSH(stderr, err.Error())
+		io.WriteString(stderr, "Connection closed\r\n")
+		dial.Close()
+		return nil, nil, 255
+	}
+	r, w := srv.r, io.WriteCloser(srv.w)
+	if o.LimitKbps > 0 {
+		r = bwlimit.Reader(r, o.LimitKbps)
+		w = writeCloser{bwlimit.Writer(w, o.LimitKbps), w}
+	}
+	client, err := sftp.NewClient(ctx, r, w, &sftp.Options{BufferSize: o.BufferSize, Requests: o.Requests})
+	closeAll := func() {
+		if client != nil {
+			client.Close()
+		}
+		srv.close()
+		dial.Close()
+	}
+	if err != nil {
+		io.WriteString(stderr, "Connection closed\r\n")
+		closeAll()
+		return nil, nil, 255
+	}
+	s := &session{
+		ctx:       ctx,
+		client:    client,
+		stdout:    stdout,
+		stderr:    stderr,
+		quiet:     o.Quiet,
+		meter:     progress.New(stdout, false),
+		showMeter: !o.Quiet && term.IsTerminal(int(stderr.Fd())),
+	}
+	s.global.resume, s.global.fsync, s.global.preserve, s.global.recursive = o.Resume, o.Fsync, o.Preserve, o.Recursive
+	if !o.Quiet {
+		if o.Direct != "" {
+			fmt.Fprintf(stderr, "Attached to %s.\n", o.Direct)
+		} else {
+			fmt.Fprintf(stderr, "Connected to %s.\n", d.host)
+		}
+	}
+	return s, closeAll, 0
+}
+
+// writeCloser is a paced writer that still closes the stream under it.
+type writeCloser struct {
+	io.Writer
+	c io.Closer
+}
+
+func (w writeCloser) Close() error { return w.c.Close() }
+
+// logSSH writes a message of the SSH layer the way ssh's log writes it,
+// each line ending in CR LF.
+func logSSH(stderr io.Writer, msg string) {
+	if msg == "" {
+		return // ssh -q
+	}
+	msg = termsafe.String(strings.TrimSuffix(msg, "\n"))
+	io.WriteString(stderr, strings.ReplaceAll(msg, "\n", "\r\n")+"\r\n")
+}
+
+// signals turns SIGINT, SIGTERM and SIGHUP into sftp's behaviour: SIGINT
+// during a command interrupts that command only; otherwise, and for the
+// other two always, sftp exits 1.
+type signals struct {
+	ctx     context.Context // the session's; never ends on its own
+	ch      chan os.Signal
+	cancel  chan context.CancelFunc // the running command's, or nil between commands
+	current context.CancelFunc
+}
+
+func newSignals() *signals {
+	sg := &signals{ctx: context.Background(), ch: make(chan os.Signal, 1), cancel: make(chan context.CancelFunc)}
+	signal.Notify(sg.ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go sg.loop()
+	return sg
+}
+
+func (sg *signals) stop() { signal.Stop(sg.ch) }
+
+func (sg *signals) loop() {
+	for {
+		select {
+		case c := <-sg.cancel:
+			sg.current = c
+		case s := <-sg.ch:
+			if s == os.Interrupt && sg.current != nil {
+				io.WriteString(os.Stderr, "\rInterrupt  \n")
+				sg.current()
+				continue
+			}
+			os.Exit(1)
+		}
+	}
+}
+
+// command returns the context a command runs under: SIGINT ends it. done
+// must be called when the command ends.
+func (sg *signals) command() (ctx context.Context, done func()) {
+	ctx, cancel := context.WithCancel(sg.ctx)
+	sg.cancel <- cancel
+	return ctx, func() {
+		sg.cancel <- nil
+		cancel()
+	}
+}
