@@ -26,7 +26,7 @@ import (
 // returns the exit status: 0, 1 after a failed batch or fetch, 255 when the
 // connection failed or broke.
 func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
-	o, err := parseArgs(argv[1:], stdin)
+	o, err := parseOptions(argv[1:], stdin)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		io.WriteString(stderr, ee.message)

@@ -65,10 +65,10 @@ func fatal(msg string) error { return &exitError{code: 255, message: cmdline.Log
 // errUsage asks for the usage text alone, exit 1.
 var errUsage = &exitError{code: 1, message: usage}
 
-// parseArgs parses sftp's arguments (argv[1:]) as sftp 9.2 does: the first
+// parseOptions parses sftp's arguments (argv[1:]) as sftp 9.2 does: the first
 // bad option decides the error, and -b opens its file on the spot. Errors
 // are *exitError.
-func parseArgs(args []string, stdin io.Reader) (*Options, error) {
+func parseOptions(args []string, stdin io.Reader) (*Options, error) {
 	o := &Options{}
 	noisy := false
 	operands, err := cmdline.Getopt(optString, args, func(letter byte, arg string) error {
