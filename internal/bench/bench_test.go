@@ -20,14 +20,14 @@ import (
 
 // settings are the benchmark's environment (see the package doc).
 type settings struct {
-	scp    string
+	programs map[string]string // "scp" and "sftp": SCP and SFTP, "" to build
 	filter *regexp.Regexp
 	runs   int
 	rtt    time.Duration
 }
 
 func readSettings(t *testing.T) settings {
-	s := settings{scp: os.Getenv("SCP"), runs: 3, rtt: 50 * time.Millisecond}
+	s := settings{programs: map[string]string{"scp": os.Getenv("SCP"), "sftp": os.Getenv("SFTP")}, runs: 3, rtt: 50 * time.Millisecond}
 	var err error
 	if s.filter, err = regexp.Compile(os.Getenv("BENCH")); err != nil {
 		t.Fatalf("BENCH: %v", err)
@@ -71,7 +71,7 @@ func TestBench(t *testing.T) {
 		t.Fatalf("%s is needed for the peak RSS (apt-get install time): %v", timeProgram, err)
 	}
 	b := &bench{t: t, settings: s, work: t.TempDir(), want: map[string]listing{}}
-	b.tools = tools(b.ours())
+	b.tools = tools(b.ours("scp"), b.ours("sftp"))
 	b.prepare(selected)
 	machine := machine(s.rtt, s.runs)
 	t.Log(machine)
@@ -84,23 +84,24 @@ func TestBench(t *testing.T) {
 	report(os.Stdout, machine, results)
 }
 
-// ours returns SCP, or ./cmd/scp built into a temporary directory.
-func (b *bench) ours() string {
-	if b.settings.scp != "" {
-		p, err := filepath.Abs(b.settings.scp)
+// ours returns our command name (scp or sftp): $SCP or $SFTP, or
+// ./cmd/NAME built into a temporary directory.
+func (b *bench) ours(name string) string {
+	if v := b.settings.programs[name]; v != "" {
+		p, err := filepath.Abs(v)
 		if err != nil {
 			b.t.Fatal(err)
 		}
 		if _, err := os.Stat(p); err != nil {
-			b.t.Fatalf("SCP: %v", err)
+			b.t.Fatalf("%s: %v", strings.ToUpper(name), err)
 		}
 		return p
 	}
-	p := filepath.Join(b.t.TempDir(), "scp")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", p, "github.com/goscp/goscp/cmd/scp")
+	p := filepath.Join(b.t.TempDir(), name)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", p, "github.com/goscp/goscp/cmd/"+name)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		b.t.Fatalf("build ./cmd/scp: %v\n%s", err, out)
+		b.t.Fatalf("build ./cmd/%s: %v\n%s", name, err, out)
 	}
 	return p
 }
@@ -211,18 +212,32 @@ Host *
 	return p
 }
 
+// toolsFor returns the tools that run on sc: the sftp ones only copy
+// single files.
+func (b *bench) toolsFor(sc scenario) []tool {
+	tree := b.want[sc.input][sc.input].dir
+	var out []tool
+	for _, tl := range b.tools {
+		if !tl.sftp || !tree {
+			out = append(out, tl)
+		}
+	}
+	return out
+}
+
 // run runs every tool on sc, alternating, settings.runs times each,
 // and checks every copy against its source.
 func (b *bench) run(sc scenario) []result {
 	t := b.t
 	dst := filepath.Join(b.work, "dst")
 	in := filepath.Join(b.work, "in")
-	results := make([]result, len(b.tools))
-	for i, tl := range b.tools {
-		results[i] = result{scenario: sc.name(), tool: tl.name}
+	tools := b.toolsFor(sc)
+	results := make([]result, len(tools))
+	for i, tl := range tools {
+		results[i] = result{scenario: sc.name(), tool: tl.name, sftp: tl.sftp}
 	}
 	for run := 1; run <= b.settings.runs; run++ {
-		for i, tl := range b.tools {
+		for i, tl := range tools {
 			if err := os.RemoveAll(dst); err != nil {
 				t.Fatal(err)
 			}

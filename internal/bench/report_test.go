@@ -16,6 +16,7 @@ import (
 // result is every run of one tool in one scenario.
 type result struct {
 	scenario, tool string
+	sftp           bool // compared with sftpBaseline
 	samples        []sample
 }
 
@@ -45,19 +46,23 @@ type row struct {
 	scenario, tool, median, ratio, rss string
 }
 
-// rows formats results, each ratio relative to the baseline tool's median
-// in the same scenario.
+// rows formats results, each ratio relative to its baseline tool's median
+// in the same scenario (OpenSSH's scp -O, or OpenSSH's sftp for sftp tools).
 func rows(results []result) []row {
 	base := map[string]float64{}
 	for _, r := range results {
-		if r.tool == baseline {
-			base[r.scenario] = r.median()
+		if r.tool == baseline || r.tool == sftpBaseline {
+			base[r.scenario+"\x00"+r.tool] = r.median()
 		}
 	}
 	var out []row
 	for _, r := range results {
 		ratio := ""
-		if b := base[r.scenario]; b > 0 {
+		key := r.scenario + "\x00" + baseline
+		if r.sftp {
+			key = r.scenario + "\x00" + sftpBaseline
+		}
+		if b := base[key]; b > 0 {
 			ratio = fmt.Sprintf("%.2f", r.median()/b)
 		}
 		out = append(out, row{r.scenario, r.tool, fmt.Sprintf("%.2f", r.median()), ratio,
@@ -68,7 +73,7 @@ func rows(results []result) []row {
 
 func (r row) cells() [5]string { return [5]string{r.scenario, r.tool, r.median, r.ratio, r.rss} }
 
-var header = row{"scenario", "tool", "median s", "ratio to " + baseline, "peak RSS MiB"}
+var header = row{"scenario", "tool", "median s", "ratio to " + baseline + " (sftp: to " + sftpBaseline + ")", "peak RSS MiB"}
 
 // report writes the machine line, then the table aligned for a terminal
 // and again as Markdown.

@@ -92,22 +92,43 @@ func (j job) dst() string {
 	return j.dstDir + "/"
 }
 
-// tool is a client under test: argv spells a job as a command line.
+// tool is a client under test: argv spells a job as a command line. An
+// sftp tool runs only on single files and is compared with OpenSSH's sftp.
 type tool struct {
 	name string
 	argv func(j job) []string
+	sftp bool
 }
 
-// baseline is the tool every ratio is relative to.
-const baseline = "openssh scp -O"
+// baseline is the tool every scp ratio is relative to; sftpBaseline is the
+// one for the sftp tools.
+const (
+	baseline     = "openssh scp -O"
+	sftpBaseline = "openssh sftp"
+)
 
-// tools in the order their runs alternate; ours is set up by TestBench.
-func tools(ours string) []tool {
+// tools in the order their runs alternate; ours and oursSFTP are set up by
+// TestBench.
+func tools(ours, oursSFTP string) []tool {
 	return []tool{
-		{"ours", scpTool(ours)},
-		{baseline, scpTool("/usr/bin/scp", "-O")},
-		{"openssh scp (sftp)", scpTool("/usr/bin/scp")},
-		{"tar | ssh", tarSSH},
+		{"ours", scpTool(ours), false},
+		{baseline, scpTool("/usr/bin/scp", "-O"), false},
+		{"openssh scp (sftp)", scpTool("/usr/bin/scp"), false},
+		{"tar | ssh", tarSSH, false},
+		{"ours sftp", sftpTool(oursSFTP), true},
+		{sftpBaseline, sftpTool("/usr/bin/sftp"), true},
+	}
+}
+
+// sftpTool runs an sftp-like program in batch mode with one put or get.
+// The paths are the work directory's, free of anything sftp would unquote.
+func sftpTool(prog string) func(job) []string {
+	return func(j job) []string {
+		line := "get " + j.srcDir + "/" + j.name + " " + j.dstDir + "/"
+		if j.up {
+			line = "put " + j.srcDir + "/" + j.name + " " + j.dstDir + "/"
+		}
+		return []string{"/bin/bash", "-c", `printf '%s\n' "$1" | "$2" -q -F "$3" -b - "$4"`, "sftp-batch", line, prog, j.cfg, j.host}
 	}
 }
 
