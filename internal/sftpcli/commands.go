@@ -224,7 +224,9 @@ func (s *session) rm(cmd *command) error {
 // result is that of the last match tried, and in a batch the first failure
 // stops the loop.
 func (s *session) eachMatch(pattern string, fn func(path string) error) error {
-	matches, _ := s.remoteGlob(makeAbsolutePwdGlob(pattern, s.pwd), globNoCheck)
+	// The pattern is never absent here: "" (given as such) means the
+	// working directory with a "/" after it, as in sftp.
+	matches, _ := s.remoteGlob(makeAbsolute(pattern, escapeGlob(s.pwd)), globNoCheck)
 	var err error
 	for _, m := range matches {
 		if s.ctx.Err() != nil {
