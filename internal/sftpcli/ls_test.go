@@ -191,3 +191,17 @@ func TestFmtScaled(t *testing.T) {
 		t.Error("fmtScaled(MinInt64) succeeded")
 	}
 }
+
+// At the root the working directory is "/" and paths strip differently.
+func TestLsAtRoot(t *testing.T) {
+	s := newTestSession(t)
+	s.pwd = "/"
+	for _, line := range []string{"ls -1", "ls", "ls -1 u*", "ls -1 /usr/s*", "ls ../etc/host*", "ls -1 etc/", "ls usr/share/doc/openssh-client"} {
+		wantOut, wantErr, wantFailed := runOpenSSH(t, "/", line)
+		out, errOut, failed := runOurs(t, s, line, s.ls)
+		if out != wantOut || errOut != wantErr || failed != wantFailed {
+			t.Errorf("%q:\n got stdout %q\n     stderr %q, failed %v\nwant stdout %q\n     stderr %q, failed %v",
+				line, out, errOut, failed, wantOut, wantErr, wantFailed)
+		}
+	}
+}
