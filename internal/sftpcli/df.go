@@ -7,15 +7,11 @@ import (
 	"github.com/goscp/goscp/scp/sftp"
 )
 
-// errDf is what df returns when it failed; sftp prints nothing when the
-// server refuses the request, only when it lacks the extension.
-var errDf = errors.New("df failed")
-
 const statVFSExtension = "statvfs@openssh.com"
 
 // df runs df as sftp's do_df does: the statistics of the file system
 // holding cmd.path1 (the working directory without one), in 1K blocks,
-// scaled with -h, or inodes with -i. The error is errDf, or one wrapping
+// scaled with -h, or inodes with -i. The error is errReported, or one wrapping
 // sftp.ErrConnLost.
 func (s *session) df(cmd *command) error {
 	path := s.pwd
@@ -24,13 +20,13 @@ func (s *session) df(cmd *command) error {
 	}
 	if !s.client.HasExtension(statVFSExtension) {
 		s.errorf("Server does not support %s extension", statVFSExtension)
-		return errDf
+		return errReported
 	}
 	st, err := s.client.StatVFS(s.ctx, path)
 	var se *sftp.StatusError
 	switch {
 	case errors.As(err, &se):
-		return errDf
+		return errReported
 	case err != nil:
 		return err
 	}

@@ -14,18 +14,15 @@ import (
 	"github.com/goscp/goscp/scp/sftp"
 )
 
-// errLs is what ls returns when it failed: the reason has been printed.
-var errLs = errors.New("ls failed")
-
 // ls runs ls and dir as sftp does: without a path it lists the working
 // directory, otherwise cmd.path1 is a remote pattern, made absolute under
 // the working directory, which is then stripped from what is shown.
-// Errors are printed here; the one returned is errLs, or one wrapping
+// Errors are printed here; the one returned is errReported, or one wrapping
 // sftp.ErrConnLost. ^C stops the listing and returns nil, as in sftp.
 func (s *session) ls(cmd *command) error {
 	if !cmd.hasPath1 {
 		// sftp ignores this listing's failure.
-		if err := s.lsDir(s.pwd, s.pwd, cmd.ls); err != nil && !errors.Is(err, errLs) {
+		if err := s.lsDir(s.pwd, s.pwd, cmd.ls); err != nil && !errors.Is(err, errReported) {
 			return s.lsFatal(err)
 		}
 		return nil
@@ -54,7 +51,7 @@ func (s *session) globbedLs(pattern, strip string, flags lsFlags) error {
 	}
 	if errors.Is(err, errNoMatch) {
 		s.errorf("Can't ls: \"%s\" not found", pattern)
-		return errLs
+		return errReported
 	}
 	if err != nil || s.ctx.Err() != nil {
 		return err
@@ -113,7 +110,7 @@ func (s *session) globbedLs(pattern, strip string, flags lsFlags) error {
 func (s *session) lsDir(path, strip string, flags lsFlags) error {
 	entries, err := s.listDir(path)
 	if errors.Is(err, errListFailed) {
-		return errLs
+		return errReported
 	}
 	if err != nil {
 		return err
