@@ -9,7 +9,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/goscp/goscp/internal/strerror"
 	"github.com/goscp/goscp/scp/sftp"
@@ -68,7 +67,7 @@ func (s *session) dispatchSimple(cmd *command) error {
 	case cmdShell:
 		s.shell(cmd.rest)
 	case cmdLumask:
-		syscall.Umask(int(cmd.num & 0o777))
+		setUmask(cmd.num)
 		fmt.Fprintf(s.stdout, "Local umask: %03o\n", cmd.num)
 	case cmdPwd:
 		s.printf("Remote working directory: %s\n", s.pwd)
