@@ -3,8 +3,8 @@ package sftpcli
 import (
 	"errors"
 	"io"
-	"os"
 	"io/fs"
+	"os"
 
 	"github.com/goscp/goscp/internal/strerror"
 	"github.com/goscp/goscp/scp/sftp"
