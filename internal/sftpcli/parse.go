@@ -261,13 +261,13 @@ func parseLs(cmd *command, argv []string) error {
 }
 
 // parseNumeric is chmod, chown and chgrp (a number and a path) and lumask
-// (a number). Modes are octal, ids decimal.
+// (a number). Modes are octal; ids are in C's base 0 (0x hex, 0 octal).
 func parseNumeric(cmd *command, argv []string) error {
 	optind, err := getopt(cmd, argv, "h")
 	if err != nil {
 		return err
 	}
-	base := 10
+	base := 0
 	if cmd.id == cmdChmod || cmd.id == cmdLumask {
 		base = 8
 	}
@@ -290,7 +290,8 @@ func parseNumeric(cmd *command, argv []string) error {
 
 // parseUint32 accepts what sftp's strtoll check does: optional leading
 // white space and sign, at least one digit, nothing after the digits, and a
-// value from 0 to 2^32-1 ("-0" included).
+// value from 0 to 2^32-1 ("-0" included). Base 0 is C's: "0x" is hex, a
+// leading "0" octal, anything else decimal.
 func parseUint32(s string, base int) (uint32, bool) {
 	i := 0
 	for i < len(s) && isSpace(s[i]) {
@@ -301,22 +302,41 @@ func parseUint32(s string, base int) (uint32, bool) {
 		neg = s[i] == '-'
 		i++
 	}
+	if base == 0 {
+		base = 10
+		if strings.HasPrefix(s[i:], "0") {
+			base = 8
+			if len(s) > i+2 && (s[i+1] == 'x' || s[i+1] == 'X') && digitValue(s[i+2]) < 16 {
+				base = 16
+				i += 2
+			}
+		}
+	}
 	start := i
 	var v uint64
-	for ; i < len(s); i++ {
-		d := uint64(s[i]) - '0' // wraps to a huge value below '0'
-		if d >= uint64(base) {
-			break
-		}
+	for ; i < len(s) && digitValue(s[i]) < base; i++ {
 		// Anything past 2^32 is an error; stop growing so v cannot wrap.
 		if v <= math.MaxUint32 {
-			v = v*uint64(base) + d
+			v = v*uint64(base) + uint64(digitValue(s[i]))
 		}
 	}
 	if i == start || i != len(s) || v > math.MaxUint32 || (neg && v != 0) {
 		return 0, false
 	}
 	return uint32(v), true
+}
+
+// digitValue is c's value as a digit in bases up to 16, or 16 if none.
+func digitValue(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return 16
 }
 
 // getopt reads the flags of argv as the BSD getopt that sftp is built with:
