@@ -10,16 +10,10 @@ import (
 	"github.com/goscp/goscp/scp/sftp"
 )
 
-const (
-	modeType = 0o170000
-	modeReg  = 0o100000
-	modeDir  = 0o040000
-)
-
-// isReg and isDir read a file type from attributes; without permissions
-// the type is unknown and neither holds.
-func isReg(a *sftp.Attributes) bool { return a.Mode&modeType == modeReg }
-func isDir(a *sftp.Attributes) bool { return a.Mode&modeType == modeDir }
+// attrIsReg and attrIsDir read the file type from attributes; without
+// permissions the type is unknown and neither holds.
+func attrIsReg(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o100000 }
+func attrIsDir(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o040000 }
 
 // download copies the remote file src to the local file dst, as sftp's
 // do_download does. a is src's attributes when a listing gave them, else
@@ -37,7 +31,7 @@ func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) erro
 	mode := os.FileMode(0o666)
 	if a.Flags&sftp.AttrPermissions != 0 {
 		mode = os.FileMode(a.Mode & 0o777)
-		if !isReg(a) {
+		if !attrIsReg(a) {
 			s.errorf("download %s: not a regular file", src)
 			return errTransfer
 		}

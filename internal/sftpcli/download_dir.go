@@ -43,7 +43,7 @@ func (s *session) downloadTree(src, dst string, depth int, a *sftp.Attributes, o
 		}
 		a = &fi.Attrs
 	}
-	if !isDir(a) {
+	if !attrIsDir(a) {
 		s.errorf("\"%s\" is not a directory", src)
 		return errTransfer
 	}
@@ -93,9 +93,9 @@ func (s *session) downloadEntries(src, dst string, depth int, entries []*sftp.Fi
 		newSrc, newDst := pathAppend(src, name), pathAppend(dst, name)
 		var err error
 		switch {
-		case isDir(&e.Attrs):
+		case attrIsDir(&e.Attrs):
 			err = s.downloadTree(newSrc, newDst, depth+1, &e.Attrs, o)
-		case isReg(&e.Attrs):
+		case attrIsReg(&e.Attrs):
 			if err = s.download(newSrc, newDst, &e.Attrs, o); err != nil && !fatal(err) {
 				s.errorf("Download of file %s to %s failed", newSrc, newDst)
 			}

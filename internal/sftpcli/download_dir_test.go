@@ -11,13 +11,13 @@ import (
 	"testing"
 )
 
-// makeTree makes a directory tree with what -r must copy and what it must
+// xferMakeTree makes a directory tree with what -r must copy and what it must
 // skip: a subdirectory, a read-only directory, a symlink and a FIFO.
-func makeTree(t *testing.T, root string) {
+func xferMakeTree(t *testing.T, root string) {
 	t.Helper()
-	writeFile(t, root+"/a", "a", 0o640)
-	writeFile(t, root+"/sub/b", bigData(300000), 0o600)
-	writeFile(t, root+"/ro/c", "c", 0o644)
+	xferWriteFile(t, root+"/a", "a", 0o640)
+	xferWriteFile(t, root+"/sub/b", xferData(300000), 0o600)
+	xferWriteFile(t, root+"/ro/c", "c", 0o644)
 	if err := os.Chmod(root+"/ro", 0o555); err != nil {
 		t.Fatal(err)
 	}
@@ -30,9 +30,9 @@ func makeTree(t *testing.T, root string) {
 	}
 }
 
-// listTree describes a tree: each path with its type, mode and, for files,
+// xferListTree describes a tree: each path with its type, mode and, for files,
 // contents' length, sorted.
-func listTree(t *testing.T, root string) []string {
+func xferListTree(t *testing.T, root string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -46,7 +46,7 @@ func listTree(t *testing.T, root string) []string {
 		rel, _ := filepath.Rel(root, p)
 		line := rel + " " + fi.Mode().String()
 		if fi.Mode().IsRegular() {
-			line += fmt.Sprintf(" %d", len(readFile(t, p)))
+			line += fmt.Sprintf(" %d", len(xferReadFile(t, p)))
 		}
 		out = append(out, line)
 		return nil
@@ -61,13 +61,13 @@ func listTree(t *testing.T, root string) []string {
 func TestDownloadDir(t *testing.T) {
 	x := newXferSession(t)
 	src := filepath.Join(x.dir, "tree")
-	makeTree(t, src)
+	xferMakeTree(t, src)
 	dst := filepath.Join(t.TempDir(), "copy")
 	if err := x.downloadDir(src, dst, xferOpts{}); err != nil {
 		t.Fatalf("downloadDir: %v; stderr %q", err, x.stderr)
 	}
-	got := strings.Join(listTree(t, dst), "\n")
-	umask := currentUmask(t)
+	got := strings.Join(xferListTree(t, dst), "\n")
+	umask := xferUmask(t)
 	want := strings.Join([]string{
 		". " + (fs.ModeDir | 0o755&^umask).String(),
 		"a " + (0o640 &^ umask).String() + " 1",
@@ -94,13 +94,13 @@ func TestDownloadDir(t *testing.T) {
 func TestUploadDir(t *testing.T) {
 	x := newXferSession(t)
 	src := filepath.Join(t.TempDir(), "tree")
-	makeTree(t, src)
+	xferMakeTree(t, src)
 	dst := filepath.Join(x.dir, "copy")
 	if err := x.uploadDir(src, dst, xferOpts{}); err != nil {
 		t.Fatalf("uploadDir: %v; stderr %q", err, x.stderr)
 	}
-	got := strings.Join(listTree(t, dst), "\n")
-	umask := currentUmask(t)
+	got := strings.Join(xferListTree(t, dst), "\n")
+	umask := xferUmask(t)
 	want := strings.Join([]string{
 		". " + (fs.ModeDir | 0o755).String(),
 		"a " + (0o640 &^ umask).String() + " 1",

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// writeFile writes a test file with the given mode, whatever the umask.
-func writeFile(t *testing.T, name, data string, mode os.FileMode) {
+// xferWriteFile writes a test file with the given mode, whatever the umask.
+func xferWriteFile(t *testing.T, name, data string, mode os.FileMode) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -23,7 +23,7 @@ func writeFile(t *testing.T, name, data string, mode os.FileMode) {
 	}
 }
 
-func readFile(t *testing.T, name string) string {
+func xferReadFile(t *testing.T, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(name)
 	if err != nil {
@@ -32,8 +32,8 @@ func readFile(t *testing.T, name string) string {
 	return string(b)
 }
 
-// bigData is data larger than a few requests, so transfers pipeline.
-func bigData(n int) string {
+// xferData is data larger than a few requests, so transfers pipeline.
+func xferData(n int) string {
 	var b bytes.Buffer
 	for i := 0; b.Len() < n; i++ {
 		b.WriteString(strings.Repeat(string(rune('a'+i%26)), 1000))
@@ -42,7 +42,7 @@ func bigData(n int) string {
 }
 
 func TestDownload(t *testing.T) {
-	data := bigData(3<<20 + 17)
+	data := xferData(3<<20 + 17)
 	tests := []struct {
 		name     string
 		local    *string // the local file before, if any
@@ -54,13 +54,13 @@ func TestDownload(t *testing.T) {
 		wantMode os.FileMode
 	}{
 		{name: "new", remote: data, want: data},
-		{name: "truncates", local: ptr("old contents longer than the new"), remote: "new", want: "new"},
+		{name: "truncates", local: xferPtr("old contents longer than the new"), remote: "new", want: "new"},
 		{name: "empty", remote: "", want: ""},
-		{name: "resume", local: ptr(data[:100000]), remote: data, opts: xferOpts{resume: true}, want: data},
-		{name: "resume from nothing", local: ptr(""), remote: "abc", opts: xferOpts{resume: true}, want: "abc"},
-		{name: "resume same size", local: ptr("abc"), remote: "abc", opts: xferOpts{resume: true}, want: "abc",
+		{name: "resume", local: xferPtr(data[:100000]), remote: data, opts: xferOpts{resume: true}, want: data},
+		{name: "resume from nothing", local: xferPtr(""), remote: "abc", opts: xferOpts{resume: true}, want: "abc"},
+		{name: "resume same size", local: xferPtr("abc"), remote: "abc", opts: xferOpts{resume: true}, want: "abc",
 			stderr: "File \"DST\" was not modified\r\n"},
-		{name: "resume larger", local: ptr("abcd"), remote: "abc", opts: xferOpts{resume: true}, want: "abcd",
+		{name: "resume larger", local: xferPtr("abcd"), remote: "abc", opts: xferOpts{resume: true}, want: "abcd",
 			wantErr: true, stderr: "Unable to resume download of \"DST\": local file is larger than remote\r\n"},
 		{name: "fsync", remote: "abc", opts: xferOpts{fsync: true}, want: "abc"},
 	}
@@ -69,15 +69,15 @@ func TestDownload(t *testing.T) {
 			x := newXferSession(t)
 			src := filepath.Join(x.dir, "src")
 			dst := filepath.Join(t.TempDir(), "dst")
-			writeFile(t, src, tt.remote, 0o640)
+			xferWriteFile(t, src, tt.remote, 0o640)
 			if tt.local != nil {
-				writeFile(t, dst, *tt.local, 0o600)
+				xferWriteFile(t, dst, *tt.local, 0o600)
 			}
 			err := x.download(src, dst, nil, tt.opts)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("download: %v, want error %v", err, tt.wantErr)
 			}
-			if got := readFile(t, dst); got != tt.want {
+			if got := xferReadFile(t, dst); got != tt.want {
 				t.Errorf("local file has %d bytes, want %d", len(got), len(tt.want))
 			}
 			if want := strings.ReplaceAll(tt.stderr, "DST", dst); x.stderr.String() != want {
@@ -87,17 +87,17 @@ func TestDownload(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
+func xferPtr[T any](v T) *T { return &v }
 
 func TestDownloadModes(t *testing.T) {
 	x := newXferSession(t)
 	src := filepath.Join(x.dir, "src")
-	writeFile(t, src, "abc", 0o4751)
+	xferWriteFile(t, src, "abc", 0o4751)
 	mtime := time.Unix(1234567890, 0)
 	if err := os.Chtimes(src, mtime, mtime); err != nil {
 		t.Fatal(err)
 	}
-	umask := currentUmask(t)
+	umask := xferUmask(t)
 	tests := []struct {
 		name     string
 		preserve bool
@@ -145,11 +145,11 @@ func TestDownloadFails(t *testing.T) {
 			if os.Geteuid() == 0 {
 				t.Skip("root reads anything")
 			}
-			writeFile(t, remote+"/f", "abc", 0)
+			xferWriteFile(t, remote+"/f", "abc", 0)
 			return remote + "/f", local + "/x"
 		}, stderr: "remote open \"REMOTE/f\": Permission denied\r\n"},
 		{name: "no local directory", setup: func(t *testing.T, remote, local string) (string, string) {
-			writeFile(t, remote+"/f", "abc", 0o644)
+			xferWriteFile(t, remote+"/f", "abc", 0o644)
 			return remote + "/f", local + "/no/x"
 		}, stderr: "open local \"LOCAL/no/x\": No such file or directory\r\n"},
 	}
@@ -172,8 +172,8 @@ func TestDownloadFails(t *testing.T) {
 	}
 }
 
-// currentUmask reads the process's umask from /proc, without setting it.
-func currentUmask(t *testing.T) os.FileMode {
+// xferUmask reads the process's umask from /proc, without setting it.
+func xferUmask(t *testing.T) os.FileMode {
 	t.Helper()
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {

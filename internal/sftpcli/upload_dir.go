@@ -53,7 +53,7 @@ func (s *session) uploadTree(src, dst string, depth int, o xferOpts) error {
 		if err != nil {
 			return s.remoteFailed(err, "stat remote: %s", fxText(err))
 		}
-		if !isDir(&fi.Attrs) {
+		if !attrIsDir(&fi.Attrs) {
 			s.errorf("\"%s\" exists but is not a directory", dst)
 			return errTransfer
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestUpload(t *testing.T) {
-	data := bigData(3<<20 + 17)
+	data := xferData(3<<20 + 17)
 	tests := []struct {
 		name    string
 		remote  *string // the remote file before, if any
@@ -20,12 +20,12 @@ func TestUpload(t *testing.T) {
 		stderr  string
 	}{
 		{name: "new", local: data, want: data},
-		{name: "truncates", remote: ptr("old contents longer than the new"), local: "new", want: "new"},
+		{name: "truncates", remote: xferPtr("old contents longer than the new"), local: "new", want: "new"},
 		{name: "empty", local: "", want: ""},
-		{name: "resume", remote: ptr(data[:100000]), local: data, opts: xferOpts{resume: true}, want: data},
-		{name: "resume same size", remote: ptr("abc"), local: "abc", opts: xferOpts{resume: true}, want: "abc",
+		{name: "resume", remote: xferPtr(data[:100000]), local: data, opts: xferOpts{resume: true}, want: data},
+		{name: "resume same size", remote: xferPtr("abc"), local: "abc", opts: xferOpts{resume: true}, want: "abc",
 			wantErr: true, stderr: "resume \"SRC\": destination file same size or larger\r\n"},
-		{name: "resume larger", remote: ptr("abcd"), local: "abc", opts: xferOpts{resume: true}, want: "abcd",
+		{name: "resume larger", remote: xferPtr("abcd"), local: "abc", opts: xferOpts{resume: true}, want: "abcd",
 			wantErr: true, stderr: "resume \"SRC\": destination file same size or larger\r\n"},
 		{name: "resume missing", local: "abc", opts: xferOpts{resume: true},
 			wantErr: true, stderr: "stat remote: No such file or directory\r\n"},
@@ -36,16 +36,16 @@ func TestUpload(t *testing.T) {
 			x := newXferSession(t)
 			src := filepath.Join(t.TempDir(), "src")
 			dst := filepath.Join(x.dir, "dst")
-			writeFile(t, src, tt.local, 0o640)
+			xferWriteFile(t, src, tt.local, 0o640)
 			if tt.remote != nil {
-				writeFile(t, dst, *tt.remote, 0o600)
+				xferWriteFile(t, dst, *tt.remote, 0o600)
 			}
 			err := x.upload(src, dst, tt.opts)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("upload: %v, want error %v", err, tt.wantErr)
 			}
 			if tt.remote != nil || !tt.wantErr {
-				if got := readFile(t, dst); got != tt.want {
+				if got := xferReadFile(t, dst); got != tt.want {
 					t.Errorf("remote file has %d bytes, want %d", len(got), len(tt.want))
 				}
 			}
@@ -59,12 +59,12 @@ func TestUpload(t *testing.T) {
 func TestUploadModes(t *testing.T) {
 	x := newXferSession(t)
 	src := filepath.Join(t.TempDir(), "src")
-	writeFile(t, src, "abc", 0o4751)
+	xferWriteFile(t, src, "abc", 0o4751)
 	mtime := time.Unix(1234567890, 0)
 	if err := os.Chtimes(src, mtime, mtime); err != nil {
 		t.Fatal(err)
 	}
-	umask := currentUmask(t)
+	umask := xferUmask(t)
 	tests := []struct {
 		name     string
 		existing bool
@@ -79,7 +79,7 @@ func TestUploadModes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := filepath.Join(x.dir, strings.ReplaceAll(tt.name, " ", "-"))
 			if tt.existing {
-				writeFile(t, dst, "old", 0o600)
+				xferWriteFile(t, dst, "old", 0o600)
 			}
 			if err := x.upload(src, dst, xferOpts{preserve: tt.preserve}); err != nil {
 				t.Fatal(err)
@@ -111,7 +111,7 @@ func TestUploadFails(t *testing.T) {
 			return local, remote + "/x"
 		}, stderr: "local \"LOCAL\" is not a regular file\r\n"},
 		{name: "no remote directory", setup: func(t *testing.T, local, remote string) (string, string) {
-			writeFile(t, local+"/f", "abc", 0o644)
+			xferWriteFile(t, local+"/f", "abc", 0o644)
 			return local + "/f", remote + "/no/x"
 		}, stderr: "dest open \"REMOTE/no/x\": No such file or directory\r\n"},
 	}
