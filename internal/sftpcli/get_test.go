@@ -205,6 +205,8 @@ func TestGetLikeSftp(t *testing.T) {
 		{name: "resume", setup: xferResume, lines: []string{"reget r/a l/a", "get -a r/b l/b", "reget r/c l/c", "reget r/a l/new"}},
 		{name: "onto a file", setup: xferBasic, lines: []string{"get -r r/d l/a"}},
 		{name: "read-only directory", setup: xferBasic, lines: []string{"get -r r/ro l/"}},
+		{name: "write error", setup: xferBasic, lines: []string{"get r/b /dev/full", "get r/a /dev/null"}},
+		{name: "escaped pattern", setup: xferEscapes, lines: []string{`get "r/a*" l/`, `get r/a\* l/`, `get r/a? l/`}},
 	})
 }
 
@@ -224,6 +226,13 @@ func xferBasic(t *testing.T, dir string) {
 	if err := os.Chmod(dir+"/r/ro", 0o555); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// xferEscapes has a name with a glob metacharacter.
+func xferEscapes(t *testing.T, dir string) {
+	xferWriteFile(t, dir+"/r/a*", "star\n", 0o644)
+	xferWriteFile(t, dir+"/r/ab", "ab\n", 0o644)
+	xferWriteFile(t, dir+"/l/keep", "", 0o644)
 }
 
 // xferResume is remote files with partial local copies.
