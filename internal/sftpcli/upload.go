@@ -104,9 +104,7 @@ func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o x
 			s.errorf("remote fsync: %s", fxText(err))
 		}
 	}
-	if status == nil && s.interrupted() {
-		status = errTransfer
-	}
+	// Like sftp, an upload that ^C cut short is no failure in itself.
 	return s.closeRemote(f, status)
 }
 
