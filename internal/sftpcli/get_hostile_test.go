@@ -1,0 +1,186 @@
+package sftpcli
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goscp/goscp/scp/sftp"
+)
+
+// TestGetHostileNames runs get -r against the real sftp-server whose
+// directory listings are rewritten on the way, as a hostile server would
+// send them: names with "/" and "..", and "." and ".." as regular files.
+// Nothing may be written outside the target, and the rest still comes.
+func TestGetHostileNames(t *testing.T) {
+	if _, err := os.Stat(sftpServer); err != nil {
+		t.Skipf("no %s: %v", sftpServer, err)
+	}
+	dir := t.TempDir()
+	// Each name is rewritten to the one after it.
+	renames := map[string]string{
+		"up1":   "../escaped",
+		"slash": "sub/../../escaped2",
+		"dot":   ".",
+		"dots":  "..",
+		"empty": "",
+		"nul":   "a\x00b",
+	}
+	for name := range renames {
+		xferWriteFile(t, dir+"/r/d/"+name, "evil", 0o644)
+	}
+	xferWriteFile(t, dir+"/r/d/good", "good", 0o644)
+	xferWriteFile(t, dir+"/l/keep", "", 0o644)
+	t.Chdir(dir)
+	x := newHostileSession(t, dir, renames)
+
+	err := xferRun(x, "get -r r/d l/d")
+	if err != nil {
+		t.Errorf("get -r: %v", err)
+	}
+	if got := xferReadFile(t, dir+"/l/d/good"); got != "good" {
+		t.Errorf("l/d/good = %q", got)
+	}
+	var found []string
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && !strings.HasPrefix(p, dir+"/r/") {
+			found = append(found, strings.TrimPrefix(p, dir+"/"))
+		}
+		return nil
+	})
+	if want := "l/d/good l/keep"; strings.Join(found, " ") != want {
+		t.Errorf("local files %q, want %q", found, want)
+	}
+	for _, name := range []string{"../escaped", "sub/../../escaped2"} {
+		msg := `Server sent suspect path "` + name + `" during readdir of "` + dir + `/r/d"` + "\r\n"
+		if !strings.Contains(x.stderr.String(), msg) {
+			t.Errorf("stderr %q lacks %q", x.stderr, msg)
+		}
+	}
+}
+
+// newHostileSession is a session on sftp-server in dir whose NAME replies
+// have names rewritten by renames.
+func newHostileSession(t *testing.T, dir string, renames map[string]string) *xferSession {
+	t.Helper()
+	cmd := exec.Command(sftpServer)
+	cmd.Dir = dir
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(rewriteNames(out, pw, renames)) }()
+	client, err := sftp.NewClient(t.Context(), pr, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		client.Close()
+		cmd.Wait()
+	})
+	x := &xferSession{dir: dir, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	x.session = &session{ctx: t.Context(), client: client, stdout: x.stdout, stderr: x.stderr, pwd: dir, startDir: dir}
+	return x
+}
+
+const fxpName = 104
+
+// rewriteNames copies SFTP packets from r to w, renaming the entries of
+// NAME replies.
+func rewriteNames(r io.Reader, w io.Writer, renames map[string]string) error {
+	for {
+		var hdr [4]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return err
+		}
+		p := make([]byte, binary.BigEndian.Uint32(hdr[:]))
+		if _, err := io.ReadFull(r, p); err != nil {
+			return err
+		}
+		if len(p) > 0 && p[0] == fxpName {
+			var err error
+			if p, err = renameEntries(p, renames); err != nil {
+				return err
+			}
+		}
+		out := binary.BigEndian.AppendUint32(nil, uint32(len(p)))
+		if _, err := w.Write(append(out, p...)); err != nil {
+			return err
+		}
+	}
+}
+
+// renameEntries rewrites a NAME packet: type, id, count, then per entry
+// a name, a longname and attributes.
+func renameEntries(p []byte, renames map[string]string) ([]byte, error) {
+	d := &wire{b: p[9:]}
+	out := append([]byte(nil), p[:9]...)
+	for n := binary.BigEndian.Uint32(p[5:9]); n > 0; n-- {
+		name := d.str()
+		if r, ok := renames[name]; ok {
+			name = r
+		}
+		out = binary.BigEndian.AppendUint32(out, uint32(len(name)))
+		out = append(out, name...)
+		before := d.b
+		d.str() // longname
+		d.attrs()
+		if d.err != nil {
+			return nil, d.err
+		}
+		out = append(out, before[:len(before)-len(d.b)]...)
+	}
+	return out, nil
+}
+
+// wire reads SFTP fields.
+type wire struct {
+	b   []byte
+	err error
+}
+
+func (d *wire) n(k int) []byte {
+	if len(d.b) < k {
+		d.err = errors.New("short packet")
+		d.b = nil
+		return make([]byte, k)
+	}
+	v := d.b[:k]
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *wire) u32() uint32 { return binary.BigEndian.Uint32(d.n(4)) }
+func (d *wire) str() string { return string(d.n(int(d.u32()))) }
+
+func (d *wire) attrs() {
+	flags := d.u32()
+	for _, f := range []struct {
+		bit   uint32
+		bytes int
+	}{{sftp.AttrSize, 8}, {sftp.AttrUIDGID, 8}, {sftp.AttrPermissions, 4}, {sftp.AttrACModTime, 8}} {
+		if flags&f.bit != 0 {
+			d.n(f.bytes)
+		}
+	}
+	if flags&sftp.AttrExtended != 0 {
+		for n := d.u32(); n > 0 && d.err == nil; n-- {
+			d.str()
+			d.str()
+		}
+	}
+}
