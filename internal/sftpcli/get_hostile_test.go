@@ -38,7 +38,12 @@ func TestGetHostileNames(t *testing.T) {
 	xferWriteFile(t, dir+"/r/d/good", "good", 0o644)
 	xferWriteFile(t, dir+"/l/keep", "", 0o644)
 	t.Chdir(dir)
-	x := newHostileSession(t, dir, renames)
+	x := newHostileSession(t, dir, func(p []byte) ([]byte, error) {
+		if p[0] != fxpName {
+			return p, nil
+		}
+		return renameEntries(p, renames)
+	})
 
 	err := xferRun(x, "get -r r/d l/d")
 	if err != nil {
@@ -65,9 +70,39 @@ func TestGetHostileNames(t *testing.T) {
 	}
 }
 
-// newHostileSession is a session on sftp-server in dir whose NAME replies
-// have names rewritten by renames.
-func newHostileSession(t *testing.T, dir string, renames map[string]string) *xferSession {
+// TestGetSizeLie: a server whose file ends before the size it gave makes
+// get fail, keeping what arrived.
+func TestGetSizeLie(t *testing.T) {
+	if _, err := os.Stat(sftpServer); err != nil {
+		t.Skipf("no %s: %v", sftpServer, err)
+	}
+	dir := t.TempDir()
+	data := xferData(100000)
+	xferWriteFile(t, dir+"/r/a", data, 0o644)
+	xferWriteFile(t, dir+"/l/a", "old", 0o644)
+	t.Chdir(dir)
+	x := newHostileSession(t, dir, func(p []byte) ([]byte, error) {
+		// The size of every ATTRS reply, one byte more.
+		if p[0] == fxpAttrs && binary.BigEndian.Uint32(p[5:])&sftp.AttrSize != 0 {
+			binary.BigEndian.PutUint64(p[9:], binary.BigEndian.Uint64(p[9:])+1)
+		}
+		return p, nil
+	})
+	if err := xferRun(x, "get r/a l/a"); err != errTransfer {
+		t.Errorf("get: %v, want errTransfer", err)
+	}
+	want := `read remote "` + dir + `/r/a" : file ended before its size` + "\r\n"
+	if x.stderr.String() != want {
+		t.Errorf("stderr %q, want %q", x.stderr, want)
+	}
+	if got := xferReadFile(t, dir+"/l/a"); got != data {
+		t.Errorf("l/a has %d bytes, want the %d that came", len(got), len(data))
+	}
+}
+
+// newHostileSession is a session on sftp-server in dir whose replies
+// pass through fix on their way.
+func newHostileSession(t *testing.T, dir string, fix func(p []byte) ([]byte, error)) *xferSession {
 	t.Helper()
 	cmd := exec.Command(sftpServer)
 	cmd.Dir = dir
@@ -83,7 +118,7 @@ func newHostileSession(t *testing.T, dir string, renames map[string]string) *xfe
 		t.Fatal(err)
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(rewriteNames(out, pw, renames)) }()
+	go func() { pw.CloseWithError(rewritePackets(out, pw, fix)) }()
 	client, err := sftp.NewClient(t.Context(), pr, in, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -97,11 +132,13 @@ func newHostileSession(t *testing.T, dir string, renames map[string]string) *xfe
 	return x
 }
 
-const fxpName = 104
+const (
+	fxpName  = 104
+	fxpAttrs = 105
+)
 
-// rewriteNames copies SFTP packets from r to w, renaming the entries of
-// NAME replies.
-func rewriteNames(r io.Reader, w io.Writer, renames map[string]string) error {
+// rewritePackets copies SFTP packets from r to w through fix.
+func rewritePackets(r io.Reader, w io.Writer, fix func(p []byte) ([]byte, error)) error {
 	for {
 		var hdr [4]byte
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
@@ -111,9 +148,9 @@ func rewriteNames(r io.Reader, w io.Writer, renames map[string]string) error {
 		if _, err := io.ReadFull(r, p); err != nil {
 			return err
 		}
-		if len(p) > 0 && p[0] == fxpName {
+		if len(p) > 9 {
 			var err error
-			if p, err = renameEntries(p, renames); err != nil {
+			if p, err = fix(p); err != nil {
 				return err
 			}
 		}
