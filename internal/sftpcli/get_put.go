@@ -56,9 +56,6 @@ func fxText(err error) string {
 	if errors.As(err, &se) {
 		return se.Error()
 	}
-	if errors.Is(err, context.Canceled) {
-		return "Interrupted"
-	}
 	return err.Error()
 }
 
@@ -113,7 +110,7 @@ func (s *session) newTap() *tap {
 // chunk bounds one read or write so that pacing stays smooth at low
 // rates.
 func (t *tap) chunk(n int) int {
-	if t.pace == nil {
+	if t.pace == nil || n == 0 {
 		return n
 	}
 	return max(1, min(n, int(t.pace.rate/10)))

@@ -90,22 +90,34 @@ func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o x
 	}
 	ctx := s.cleanupCtx()
 	if o.resume && (status != nil || s.interrupted()) {
-		if err := f.Setstat(ctx, &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}); err != nil {
-			s.errorf("remote fsetstat: %s", fxText(err))
+		cut := &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}
+		if err := s.report(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
+			return err
 		}
 	}
 	if o.preserve {
-		if err := f.Setstat(ctx, a); err != nil {
-			s.errorf("remote fsetstat: %s", fxText(err))
+		if err := s.report(f.Setstat(ctx, a), "remote fsetstat: %s"); err != nil {
+			return err
 		}
 	}
 	if o.fsync && s.client.HasExtension("fsync@openssh.com") {
-		if err := f.Sync(ctx); err != nil {
-			s.errorf("remote fsync: %s", fxText(err))
+		if err := s.report(f.Sync(ctx), "remote fsync: %s"); err != nil {
+			return err
 		}
 	}
 	// Like sftp, an upload that ^C cut short is no failure in itself.
 	return s.closeRemote(f, status)
+}
+
+// report prints sftp's message for a failed request, with the status's
+// text for its one verb, and returns nil; a fatal error is returned
+// unprinted.
+func (s *session) report(err error, format string) error {
+	if err == nil || fatal(err) {
+		return err
+	}
+	s.errorf(format, fxText(err))
+	return nil
 }
 
 // source is the local end of an upload. It keeps its own read error
