@@ -101,34 +101,38 @@ func TestGetSizeLie(t *testing.T) {
 }
 
 // newHostileSession is a session on sftp-server in dir whose replies
-// pass through fix on their way.
-func newHostileSession(t *testing.T, dir string, fix func(p []byte) ([]byte, error)) *xferSession {
-	t.Helper()
+// pass through fix on their way, if fix is not nil.
+func newHostileSession(tb testing.TB, dir string, fix func(p []byte) ([]byte, error)) *xferSession {
+	tb.Helper()
 	cmd := exec.Command(sftpServer)
 	cmd.Dir = dir
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(rewritePackets(out, pw, fix)) }()
-	client, err := sftp.NewClient(t.Context(), pr, in, nil)
+	var replies io.Reader = out
+	if fix != nil {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(rewritePackets(out, pw, fix)) }()
+		replies = pr
+	}
+	client, err := sftp.NewClient(tb.Context(), replies, in, nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		client.Close()
 		cmd.Wait()
 	})
 	x := &xferSession{dir: dir, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
-	x.session = &session{ctx: t.Context(), client: client, stdout: x.stdout, stderr: x.stderr, pwd: dir, startDir: dir}
+	x.session = &session{ctx: tb.Context(), client: client, stdout: x.stdout, stderr: x.stderr, pwd: dir, startDir: dir}
 	return x
 }
 

@@ -222,3 +222,30 @@ func TestLimit(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTransfer moves a 64 MiB file each way through a local
+// sftp-server; compare with /usr/bin/sftp -D on the same file.
+func BenchmarkTransfer(b *testing.B) {
+	data := xferData(64 << 20)
+	for _, line := range []string{"get r/a l/a", "put l/b r/b"} {
+		b.Run(strings.Fields(line)[0], func(b *testing.B) {
+			dir := b.TempDir()
+			for _, f := range []string{"r/a", "l/b"} {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Chdir(dir)
+			x := newHostileSession(b, dir, nil)
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if err := xferRun(x, line); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
