@@ -2,7 +2,8 @@ package sftpcli
 
 // Limits of sftp's line splitter: a line of at most maxLineLen bytes, whose
 // words (with their escapes and terminators) fit in maxLineLen+1 bytes, and
-// at most maxArgs words before more input is seen.
+// at most maxArgs words before more input is seen. (sftp reads lines of at
+// most 2047 bytes, so in a session only the word limit is ever met.)
 const (
 	maxLineLen = 8191
 	maxArgs    = 128
