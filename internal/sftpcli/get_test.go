@@ -141,6 +141,8 @@ func runOurSftp(t *testing.T, tc xferCase, dir string) xferResult {
 			x.errorf("%s", err)
 		} else {
 			switch cmd.id {
+			case cmdChdir: // enough of cd for these tests
+				x.pwd, err = x.client.Realpath(x.ctx, makeAbsolute(cmd.path1, x.pwd))
 			case cmdGet, cmdReget:
 				err = x.get(cmd)
 			case cmdPut, cmdReput:
@@ -206,6 +208,8 @@ func TestGetLikeSftp(t *testing.T) {
 		{name: "onto a file", setup: xferBasic, lines: []string{"get -r r/d l/a"}},
 		{name: "read-only directory", setup: xferBasic, lines: []string{"get -r r/ro l/"}},
 		{name: "write error", setup: xferBasic, lines: []string{"get r/b /dev/full", "get r/a /dev/null"}},
+		{name: "after cd", setup: xferBasic, lines: []string{"cd r", "get a l/", "get * l/", "get -r d", "get ../r/b l/b2"}},
+		{name: "metacharacters in pwd", setup: xferMeta, lines: []string{"cd \"m[1]*\"", "get * l/", "get -r ? l/"}},
 		{name: "escaped pattern", setup: xferEscapes, lines: []string{`get "r/a*" l/`, `get r/a\* l/`, `get r/a? l/`}},
 	})
 }
@@ -226,6 +230,14 @@ func xferBasic(t *testing.T, dir string) {
 	if err := os.Chmod(dir+"/r/ro", 0o555); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// xferMeta has a directory whose name is a pattern.
+func xferMeta(t *testing.T, dir string) {
+	xferWriteFile(t, dir+"/m[1]*/f", "f\n", 0o644)
+	xferWriteFile(t, dir+"/m[1]*/d/g", "g\n", 0o644)
+	xferWriteFile(t, dir+"/m1x/nope", "nope\n", 0o644)
+	xferWriteFile(t, dir+"/l/keep", "", 0o644)
 }
 
 // xferEscapes has a name with a glob metacharacter.
