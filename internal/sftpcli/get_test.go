@@ -43,8 +43,9 @@ type xferCase struct {
 	name  string
 	setup func(t *testing.T, dir string) // dir is both working directories
 	lines []string
-	batch bool // sftp -b -: quiet
-	quiet bool // sftp -q
+	batch bool   // sftp -b -: quiet
+	quiet bool   // sftp -q
+	flags string // sftp's -a, -f, -p and -r, for every get and put
 }
 
 func runXferCases(t *testing.T, cases []xferCase) {
@@ -113,6 +114,9 @@ func runRealSftp(t *testing.T, tc xferCase, dir string) xferResult {
 	if tc.quiet {
 		args = append(args, "-q")
 	}
+	if tc.flags != "" {
+		args = append(args, tc.flags)
+	}
 	cmd := exec.Command("/usr/bin/sftp", args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(strings.Join(tc.lines, "\n") + "\n")
@@ -134,6 +138,10 @@ func runOurSftp(t *testing.T, tc xferCase, dir string) xferResult {
 	x := newXferSessionIn(t, dir)
 	x.quiet = tc.batch || tc.quiet
 	x.logQuiet = tc.quiet
+	x.global.resume = strings.Contains(tc.flags, "a")
+	x.global.fsync = strings.Contains(tc.flags, "f")
+	x.global.preserve = strings.Contains(tc.flags, "p")
+	x.global.recursive = strings.Contains(tc.flags, "r")
 	for _, line := range tc.lines {
 		x.printf("sftp> %s\n", line)
 		cmd, err := parseLine(line)
@@ -208,6 +216,8 @@ func TestGetLikeSftp(t *testing.T) {
 		{name: "onto a file", setup: xferBasic, lines: []string{"get -r r/d l/a"}},
 		{name: "read-only directory", setup: xferBasic, lines: []string{"get -r r/ro l/"}},
 		{name: "write error", setup: xferBasic, lines: []string{"get r/b /dev/full", "get r/a /dev/null"}},
+		{name: "global -r -p", setup: xferBasic, flags: "-rp", lines: []string{"get r/d l/", "get r/a l/"}},
+		{name: "global -a", setup: xferResume, flags: "-a", lines: []string{"get r/a l/a", "get r/c l/c"}},
 		{name: "after cd", setup: xferBasic, lines: []string{"cd r", "get a l/", "get * l/", "get -r d", "get ../r/b l/b2"}},
 		{name: "metacharacters in pwd", setup: xferMeta, lines: []string{"cd \"m[1]*\"", "get * l/", "get -r ? l/"}},
 		{name: "escaped pattern", setup: xferEscapes, lines: []string{`get "r/a*" l/`, `get r/a\* l/`, `get r/a? l/`}},

@@ -21,6 +21,8 @@ func TestPutLikeSftp(t *testing.T) {
 		{name: "resume", setup: xferPutResume, lines: []string{"reput l/a r/a", "put -a l/b r/b", "reput l/c r/c", "reput l/a r/new"}},
 		{name: "onto a file", setup: xferLocal, lines: []string{"put -r l/d r/a"}},
 		{name: "read-only directory", setup: xferLocal, lines: []string{"put -r l/ro r/", "put -rp l/ro r/ro2"}},
+		{name: "global -r -p -f", setup: xferLocal, flags: "-rpf", lines: []string{"put l/d r/", "put l/a r/"}},
+		{name: "global -a", setup: xferPutResume, flags: "-a", lines: []string{"put l/a r/a", "put l/c r/c"}},
 		{name: "after cd", setup: xferLocal, lines: []string{"cd r", "put l/a", "put l/b x", "put -r l/d", "put l/? ../r2"}},
 		{name: "not regular", setup: xferLocal, lines: []string{"put /dev/null r/", "put -r /dev/null r/"}},
 		{name: "fsync", setup: xferLocal, lines: []string{"put -f l/a r/", "put -rf l/d r/"}},
