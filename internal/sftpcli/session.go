@@ -33,6 +33,9 @@ type session struct {
 
 	// The command line's -a -f -p -r, applied to every get and put.
 	global struct{ resume, fsync, preserve, recursive bool }
+
+	limitKbps int64 // -l: get and put move at most this many Kbit/s (1024 bits); 0: no limit
+	logQuiet  bool  // -q: sftp's informational messages (its logit) are not shown
 }
 
 // errorf prints an error as sftp's log does: made safe by strnvis, on stderr, ending
