@@ -101,7 +101,7 @@ func (e *localError) Unwrap() error { return e.err }
 // success, applies -p and -f.
 func (s *session) finishDownload(f *sftp.File, local *os.File, a *sftp.Attributes, mode os.FileMode, o xferOpts, offset, n int64, err error) error {
 	dst := local.Name()
-	if fatal(err) {
+	if connLost(err) {
 		return err
 	}
 	if err != nil {
@@ -161,7 +161,7 @@ func (s *session) closeRemote(f *sftp.File, status error) error {
 	switch {
 	case err == nil:
 		return status
-	case fatal(err):
+	case connLost(err):
 		return err
 	}
 	s.errorf("close remote: %s", fxText(err))
@@ -174,7 +174,7 @@ func (s *session) closeRemote(f *sftp.File, status error) error {
 // remoteFailed prints a failed request's message and returns errTransfer,
 // or returns a fatal error unprinted.
 func (s *session) remoteFailed(err error, format string, args ...any) error {
-	if fatal(err) {
+	if connLost(err) {
 		return err
 	}
 	if !s.interrupted() {
@@ -192,15 +192,10 @@ type sink struct {
 }
 
 func (k *sink) Write(p []byte) (int, error) {
-	done := 0
-	for done < len(p) {
-		n, err := k.w.Write(p[done : done+k.tap.chunk(len(p)-done)])
-		done += n
-		k.tap.moved(n)
-		if err != nil {
-			k.err = err
-			return done, err
-		}
+	n, err := k.w.Write(p)
+	k.tap.moved(n)
+	if err != nil {
+		k.err = err
 	}
-	return done, nil
+	return n, err
 }

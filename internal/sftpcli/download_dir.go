@@ -17,7 +17,7 @@ import (
 func (s *session) downloadDir(src, dst string, o xferOpts) error {
 	canon, err := s.client.Realpath(s.ctx, src)
 	if err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		if !s.interrupted() {
@@ -65,7 +65,7 @@ func (s *session) downloadTree(src, dst string, depth int, a *sftp.Attributes, o
 		return err
 	}
 	status := s.downloadEntries(src, dst, depth, entries, o)
-	if fatal(status) {
+	if connLost(status) {
 		return status
 	}
 	if o.preserve && a.Flags&sftp.AttrACModTime != 0 {
@@ -96,13 +96,13 @@ func (s *session) downloadEntries(src, dst string, depth int, entries []*sftp.Fi
 		case attrIsDir(&e.Attrs):
 			err = s.downloadTree(newSrc, newDst, depth+1, &e.Attrs, o)
 		case attrIsReg(&e.Attrs):
-			if err = s.download(newSrc, newDst, &e.Attrs, o); err != nil && !fatal(err) {
+			if err = s.download(newSrc, newDst, &e.Attrs, o); err != nil && !connLost(err) {
 				s.errorf("Download of file %s to %s failed", newSrc, newDst)
 			}
 		default:
 			s.logit("download \"%s\": not a regular file", newSrc)
 		}
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		if err != nil {
@@ -118,7 +118,7 @@ func (s *session) downloadEntries(src, dst string, depth int, entries []*sftp.Fi
 func (s *session) readDir(dir string) ([]*sftp.FileInfo, error) {
 	list, err := s.client.ReadDir(s.ctx, dir)
 	if err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return nil, err
 		}
 		if !s.interrupted() {

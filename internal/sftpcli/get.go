@@ -41,7 +41,7 @@ func (s *session) get(cmd *command) error {
 		} else {
 			err = s.download(m.path, target, nil, o)
 		}
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/goscp/goscp/scp/sftp"
 )
@@ -37,27 +36,12 @@ func (s *session) logit(format string, args ...any) {
 	}
 }
 
-// fatal reports whether err ends the session rather than one file: the
-// connection is gone. Such errors are returned as they are, unprinted.
-func fatal(err error) bool {
-	return errors.Is(err, sftp.ErrConnLost) || errors.Is(err, sftp.ErrClosed)
-}
-
 // interrupted reports whether ^C ended the running command.
 func (s *session) interrupted() bool { return s.ctx.Err() != nil }
 
 // cleanupCtx is for requests that release what a transfer holds (closing
 // a handle, truncating a resumed file): they are sent even after ^C.
 func (s *session) cleanupCtx() context.Context { return context.WithoutCancel(s.ctx) }
-
-// fxText words a failed request as sftp does: the status's text.
-func fxText(err error) string {
-	var se *sftp.StatusError
-	if errors.As(err, &se) {
-		return se.Error()
-	}
-	return err.Error()
-}
 
 // realpathText words a failed realpath as sftp does: the server's own
 // message when it sent one.
@@ -91,65 +75,20 @@ func baseName(p string) string {
 	return path.Base(p)
 }
 
-// tap is what the bytes of one file pass: the meter, when shown, and the
-// session's bandwidth limit.
+// tap is what the bytes of one file pass: the meter, when shown. (-l paces
+// the whole connection, below the client.)
 type tap struct {
 	s     *session
 	meter bool
-	pace  *pacer
 }
 
 func (s *session) newTap() *tap {
-	t := &tap{s: s, meter: s.showMeter && s.meter != nil}
-	if s.limitKbps > 0 {
-		t.pace = &pacer{rate: float64(s.limitKbps) * 1024 / 8, start: time.Now()}
-	}
-	return t
+	return &tap{s: s, meter: s.showMeter && s.meter != nil}
 }
 
-// chunk bounds one read or write so that pacing stays smooth at low
-// rates.
-func (t *tap) chunk(n int) int {
-	if t.pace == nil || n == 0 {
-		return n
-	}
-	return max(1, min(n, int(t.pace.rate/10)))
-}
-
-// moved counts n bytes, waiting as long as the limit asks.
+// moved counts n bytes.
 func (t *tap) moved(n int) {
 	if t.meter {
 		t.s.meter.Add(int64(n))
-	}
-	if t.pace != nil {
-		t.pace.take(t.s.ctx, n)
-	}
-}
-
-// pacer holds a byte count to rate bytes per second since start. Time
-// spent idle is not saved up for a burst: once more than a second behind,
-// the count starts over.
-type pacer struct {
-	rate  float64
-	start time.Time
-	bytes float64
-}
-
-func (p *pacer) take(ctx context.Context, n int) {
-	p.bytes += float64(n)
-	due := p.start.Add(time.Duration(p.bytes / p.rate * float64(time.Second)))
-	wait := time.Until(due)
-	if wait < -time.Second {
-		p.start, p.bytes = time.Now(), 0
-		return
-	}
-	if wait <= 0 {
-		return
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }

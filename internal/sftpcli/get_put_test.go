@@ -201,28 +201,6 @@ func TestConnectionLost(t *testing.T) {
 	}
 }
 
-// TestLimit moves files under a bandwidth limit high enough for a quick
-// test; the bytes must arrive whole.
-func TestLimit(t *testing.T) {
-	data := xferData(200000)
-	dir := t.TempDir()
-	xferWriteFile(t, dir+"/r/a", data, 0o644)
-	xferWriteFile(t, dir+"/l/b", data, 0o644)
-	t.Chdir(dir)
-	x := newXferSessionIn(t, dir)
-	x.limitKbps = 100 * 1024
-	for _, line := range []string{"get r/a l/a", "put l/b r/b"} {
-		if err := xferRun(x, line); err != nil {
-			t.Fatalf("%s: %v; stderr %q", line, err, x.stderr)
-		}
-	}
-	for _, name := range []string{"l/a", "r/b"} {
-		if xferReadFile(t, filepath.Join(dir, name)) != data {
-			t.Errorf("%s differs", name)
-		}
-	}
-}
-
 // BenchmarkTransfer moves a 64 MiB file each way through a local
 // sftp-server; compare with /usr/bin/sftp -D on the same file.
 func BenchmarkTransfer(b *testing.B) {

@@ -24,7 +24,7 @@ func (s *session) put(cmd *command) error {
 	}
 	dstIsDir := true
 	if dst != "" {
-		if dstIsDir, err = s.remoteIsDir(dst); fatal(err) {
+		if dstIsDir, err = s.remoteIsDir(dst); connLost(err) {
 			return err
 		}
 	}
@@ -55,7 +55,7 @@ func (s *session) put(cmd *command) error {
 		} else {
 			err = s.upload(src, target, o)
 		}
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		if err != nil {
@@ -84,7 +84,7 @@ func (s *session) putTarget(src, dst string, dstIsDir bool, matches int) string 
 func (s *session) remoteIsDir(name string) (bool, error) {
 	fi, err := s.client.Stat(s.ctx, name)
 	if err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return false, err
 		}
 		return false, nil

@@ -75,7 +75,7 @@ func (s *session) send(f *sftp.File, local *os.File, offset, size int64) (int64,
 // resumed file back to what surely arrived, applies -p and -f and closes
 // the remote file.
 func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o xferOpts, offset, n int64, err error) error {
-	if fatal(err) {
+	if connLost(err) {
 		return err
 	}
 	var status error
@@ -91,17 +91,17 @@ func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o x
 	ctx := s.cleanupCtx()
 	if o.resume && (status != nil || s.interrupted()) {
 		cut := &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}
-		if err := s.report(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
+		if err := s.warnFailed(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
 			return err
 		}
 	}
 	if o.preserve {
-		if err := s.report(f.Setstat(ctx, a), "remote fsetstat: %s"); err != nil {
+		if err := s.warnFailed(f.Setstat(ctx, a), "remote fsetstat: %s"); err != nil {
 			return err
 		}
 	}
 	if o.fsync && s.client.HasExtension("fsync@openssh.com") {
-		if err := s.report(f.Sync(ctx), "remote fsync: %s"); err != nil {
+		if err := s.warnFailed(f.Sync(ctx), "remote fsync: %s"); err != nil {
 			return err
 		}
 	}
@@ -109,11 +109,11 @@ func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o x
 	return s.closeRemote(f, status)
 }
 
-// report prints sftp's message for a failed request, with the status's
-// text for its one verb, and returns nil; a fatal error is returned
-// unprinted.
-func (s *session) report(err error, format string) error {
-	if err == nil || fatal(err) {
+// warnFailed prints sftp's message for a failed request that does not fail
+// the upload, with the status's text for its one verb, and returns nil; a
+// lost connection is returned unprinted.
+func (s *session) warnFailed(err error, format string) error {
+	if err == nil || connLost(err) {
 		return err
 	}
 	s.errorf(format, fxText(err))
@@ -129,7 +129,7 @@ type source struct {
 }
 
 func (c *source) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p[:c.tap.chunk(len(p))])
+	n, err := c.r.Read(p)
 	c.tap.moved(n)
 	if err != nil && err != io.EOF {
 		c.err = err

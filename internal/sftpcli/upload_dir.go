@@ -13,7 +13,7 @@ import (
 func (s *session) uploadDir(src, dst string, o xferOpts) error {
 	canon, err := s.client.Realpath(s.ctx, dst)
 	if err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		if !s.interrupted() {
@@ -46,7 +46,7 @@ func (s *session) uploadTree(src, dst string, depth int, o xferOpts) error {
 	// set at the end, with or without -p. An existing directory will do.
 	a := localAttrs(st, 0o1777, o.preserve)
 	if err := s.client.Mkdir(s.ctx, dst, dirMode(a.Mode|0o300)); err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		fi, err := s.client.Stat(s.ctx, dst)
@@ -65,11 +65,11 @@ func (s *session) uploadTree(src, dst string, depth int, o xferOpts) error {
 	}
 	defer dir.Close()
 	status := s.uploadEntries(dir, src, dst, depth, o)
-	if fatal(status) {
+	if connLost(status) {
 		return status
 	}
 	if err := s.client.Setstat(s.cleanupCtx(), dst, a); err != nil {
-		if fatal(err) {
+		if connLost(err) {
 			return err
 		}
 		s.errorf("remote setstat \"%s\": %s", dst, fxText(err))
@@ -87,7 +87,7 @@ func (s *session) uploadEntries(dir *os.File, src, dst string, depth int, o xfer
 			if s.interrupted() {
 				break
 			}
-			if err := s.uploadEntry(src, dst, name, depth, o); fatal(err) {
+			if err := s.uploadEntry(src, dst, name, depth, o); connLost(err) {
 				return err
 			} else if err != nil {
 				status = errTransfer
@@ -117,7 +117,7 @@ func (s *session) uploadEntry(src, dst, name string, depth int, o xferOpts) erro
 		return s.uploadTree(newSrc, newDst, depth+1, o)
 	case st.Mode().IsRegular():
 		err := s.upload(newSrc, newDst, o)
-		if err != nil && !fatal(err) {
+		if err != nil && !connLost(err) {
 			s.errorf("upload \"%s\" to \"%s\" failed", newSrc, newDst)
 		}
 		return err
