@@ -1,6 +1,13 @@
 package e2e
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goscp/goscp/internal/sshdtest"
+)
 
 // TestSFTP runs the case table below with OpenSSH's sftp and with ours,
 // side by side, against sftp-server and internal-sftp.
@@ -10,6 +17,61 @@ func TestSFTP(t *testing.T) {
 	runSFTPCases(t, sftpCases, prog, sftpServers(t))
 	if len(sftpCases) < 45 {
 		t.Errorf("only %d cases; the suite promises at least 45", len(sftpCases))
+	}
+}
+
+// TestSFTPHarnessDetects shows the side-by-side comparison can fail:
+// programs that are almost OpenSSH's sftp must each be caught on a case.
+func TestSFTPHarnessDetects(t *testing.T) {
+	needOpenSSHSFTP(t)
+	byName := map[string]sftpCase{}
+	for _, c := range sftpCases {
+		byName[c.name] = c
+	}
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	plain := sshdtest.Start(t, sshdtest.Config{})
+	umask := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand /usr/lib/openssh/sftp-server -u 077"}})
+	const then = `/usr/bin/sftp "$@"; s=$?; `
+	tests := []struct {
+		name, cas, prog string
+		srv             *sshdtest.Server
+		want            string // text one of the differences contains
+	}{
+		{"does nothing", "put-file-into-dir", script("nothing", "exit 0"), plain, "tree: remote/dest/a.txt: missing"},
+		{"wrong exit status", "get-missing", script("exit", then+"exit 0"), plain, "exit status: got 0, OpenSSH 1"},
+		{"extra stdout", "get-file-into-dir", script("stdout", then+"echo hello; exit $s"), plain, `"hello\n"`},
+		{"extra stderr", "get-file-into-dir", script("stderr", then+"echo hello >&2; exit $s"), plain, `"hello\n"`},
+		{"no carriage return", "get-missing", script("crlf", `/usr/bin/sftp "$@" 2>"$0.err"; s=$?; tr -d '\r' <"$0.err" >&2; exit $s`), plain, `not found.\n"`},
+		{"wrong content", "get-file-into-dir", script("content", then+"echo x >>dest/a.txt; exit $s"), plain, "tree: local/dest/a.txt:"},
+		{"drops -p", "get-flag-p", script("nop", `for a; do shift; [ "$a" = -p ] || set -- "$@" "$a"; done; exec /usr/bin/sftp "$@"`), plain, "mtime="},
+		{"touches source", "put-file-into-dir", script("touch", then+"touch a.txt; exit $s"), plain, "tree: local/a.txt:"},
+		{"server umask", "put-file-into-dir", opensshSFTP, umask, "file 0600"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ok := byName[tt.cas]
+			if !ok {
+				t.Fatalf("no case %q", tt.cas)
+			}
+			root := t.TempDir()
+			ref := runSFTPCase(t, c, opensshSFTP, plain, root)
+			if d := checkSFTPExpectations(c, newSFTPVars(root, plain), ref); len(d) > 0 {
+				t.Fatalf("reference run: %s", strings.Join(d, "\n"))
+			}
+			got := runSFTPCase(t, c, tt.prog, tt.srv, root)
+			d := strings.Join(compareSFTP(c, ref, got), "\n")
+			if !strings.Contains(d, tt.want) {
+				t.Errorf("differences do not mention %q:\n%s", tt.want, d)
+			}
+			t.Logf("differences:\n%s", d)
+		})
 	}
 }
 
@@ -151,4 +213,16 @@ ls -l 'glob/g-qs\\"'
 	{name: "no-destination", opt: sftpOnce, exit: 1, args: L{"-q"}, errs: "usage: sftp"},
 	{name: "too-many-operands", opt: sftpOnce, exit: 1, args: L{"sshdtest:{R}/a.txt", "x", "y"}, errs: "usage: sftp"},
 	{name: "connection-refused", opt: sftpOnce, exit: 255, args: L{"-P", "1", "-b", "{B}", "sshdtest"}, batch: "pwd\n", errs: "Connection refused"},
+}
+
+func TestNormaliseSFTP(t *testing.T) {
+	for _, tt := range []struct{ in, prog, want string }{
+		{"/x/sftp: illegal option -- Z\nusage: sftp [-46AaCfNpqrv]\n", "/x/sftp", "sftp: illegal option -- Z\nusage: sftp [-46AaCfNpqrv]\n"},
+		{"get /x/sftp: not found\n", "/x/sftp", "get /x/sftp: not found\n"},
+		{"/usr/bin/sftp: x\n", opensshSFTP, "/usr/bin/sftp: x\n"},
+	} {
+		if got := normaliseSFTP(tt.in, tt.prog); got != tt.want {
+			t.Errorf("normaliseSFTP(%q, %q) = %q, want %q", tt.in, tt.prog, got, tt.want)
+		}
+	}
 }
