@@ -533,7 +533,11 @@ func (c *Client) start(command string, subsystem bool, stderr io.Writer) (*Sessi
 	if err == nil && subsystem {
 		kind = "subsystem"
 		c.log(1, "Sending subsystem: "+command)
-		err = s.RequestSubsystem(command)
+		if err = s.RequestSubsystem(command); err != nil {
+			s.Close()
+			// As ssh words a refusal.
+			return nil, &Error{Msg: fmt.Sprintf("subsystem request failed on channel %d", channel), Err: err}
+		}
 	} else if err == nil {
 		c.log(1, "Sending command: "+command)
 		err = s.Start(command)
