@@ -50,7 +50,7 @@ fuzz:
 # peak RSS, copies checked after every run (internal/bench). BENCH (a regexp
 # on scenario names), BENCH_RUNS and BENCH_RTT pass through the environment.
 bench: need-bench build
-	SCP=$(abspath $(BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
+	SCP=$(abspath $(BIN)) SFTP=$(abspath $(SFTP_BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
 
 demo: need-demo build
 	SCP=$(BIN) scripts/demo.sh
