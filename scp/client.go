@@ -105,11 +105,26 @@ func (c *Client) Upload(ctx context.Context, paths []string, target string, opts
 }
 
 // UploadFS is Upload with the files read from fsys (an embed.FS, an
-// fstest.MapFS, os.DirFS), named as fs.FS names them ("." is its root).
-// Their modes are fsys's: embed.FS gives 0444 for files and 0555 for
-// directories.
+// fstest.MapFS, os.DirFS), named as fs.FS names them; "." stands for
+// everything at the top of fsys. Their modes are fsys's: embed.FS gives
+// 0444 for files and 0555 for directories.
 func (c *Client) UploadFS(ctx context.Context, fsys fs.FS, paths []string, target string, opts *CopyOptions) error {
-	return c.send(ctx, ioFS{fsys: fsys}, paths, target, opts)
+	var names []string
+	for _, p := range paths {
+		if p != "." {
+			names = append(names, p)
+			continue
+		}
+		// A directory named "." would be refused by the remote scp.
+		top, err := fs.ReadDir(fsys, ".")
+		if err != nil {
+			return err
+		}
+		for _, e := range top {
+			names = append(names, e.Name())
+		}
+	}
+	return c.send(ctx, ioFS{fsys: fsys}, names, target, opts)
 }
 
 // Put writes size bytes read from r to the file remotePath on the server,
@@ -129,7 +144,7 @@ func (c *Client) Put(ctx context.Context, r io.Reader, size int64, mode fs.FileM
 // otherwise to that name. Unless Recursive is set, or Expand and the path
 // is a pattern, the server may send nothing but the file asked for.
 func (c *Client) Download(ctx context.Context, remotePath, target string, opts *CopyOptions) error {
-	return c.receive(ctx, OS{}, remotePath, target, opts)
+	return c.receive(ctx, OS{}, remotePath, target, opts, true)
 }
 
 // Get writes the content of the remote file remotePath to w.
@@ -139,7 +154,9 @@ func (c *Client) Get(ctx context.Context, remotePath string, w io.Writer, opts *
 		o = *opts
 	}
 	o.Recursive = false // a directory cannot go to w
-	return c.receive(ctx, &writerFS{w: w}, remotePath, path.Base(remotePath), &o)
+	// No name check: whatever the file is called, only its data is
+	// written, and only one file's (writerFS).
+	return c.receive(ctx, &writerFS{w: w}, remotePath, path.Base(remotePath), &o, false)
 }
 
 func (c *Client) send(ctx context.Context, fsys FS, paths []string, target string, opts *CopyOptions) error {
@@ -155,10 +172,12 @@ func (c *Client) send(ctx context.Context, fsys FS, paths []string, target strin
 	})
 }
 
-func (c *Client) receive(ctx context.Context, fsys FS, remotePath, target string, opts *CopyOptions) error {
+// receive runs a download; checkNames refuses, without Recursive, names
+// that were not asked for.
+func (c *Client) receive(ctx context.Context, fsys FS, remotePath, target string, opts *CopyOptions, checkNames bool) error {
 	o := options(opts)
 	var check *NameCheck
-	if !o.Recursive {
+	if checkNames && !o.Recursive {
 		requested := remotePath
 		if !o.Expand {
 			requested = escapePattern(requested)

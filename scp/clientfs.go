@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -79,12 +80,31 @@ func (f ioFS) name(name string) string { return path.Clean(name) }
 func (f ioFS) Open(name string) (File, error) {
 	file, err := f.fsys.Open(f.name(name))
 	if err != nil {
-		return nil, err
+		return nil, errnoFor(name, err)
 	}
 	return ioFile{file, name}, nil
 }
 
-func (f ioFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(f.fsys, f.name(name)) }
+func (f ioFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := fs.Stat(f.fsys, f.name(name))
+	return fi, errnoFor(name, err)
+}
+
+// errnoFor gives the errors of an fs.FS that carry no system error one, so
+// that messages read as scp's: "x: No such file or directory", not "x: File
+// does not exist".
+func errnoFor(name string, err error) error {
+	var errno syscall.Errno
+	switch {
+	case err == nil || errors.As(err, &errno):
+		return err
+	case errors.Is(err, fs.ErrNotExist):
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.ENOENT}
+	case errors.Is(err, fs.ErrPermission):
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+	}
+	return err
+}
 
 // ioFile is an fs.File, which need not list a directory.
 type ioFile struct {

@@ -24,6 +24,9 @@ type sshServer struct {
 	root   string
 	config *ssh.ServerConfig
 	key    ssh.PublicKey
+	// handle, if not nil, runs each command instead, for tests of what a
+	// broken or hostile server does.
+	handle func(ch ssh.Channel, command string) (status uint32)
 }
 
 // newSSHServer serves the files under root.
@@ -94,7 +97,11 @@ func (s *sshServer) serveSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 		}
 		req.Reply(true, nil)
 		go ssh.DiscardRequests(reqs)
-		status := s.run(ch, exec.Command)
+		run := s.run
+		if s.handle != nil {
+			run = s.handle
+		}
+		status := run(ch, exec.Command)
 		ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
 		return
 	}
