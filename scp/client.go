@@ -130,7 +130,7 @@ func (c *Client) UploadFS(ctx context.Context, fsys fs.FS, paths []string, targe
 // Put writes size bytes read from r to the file remotePath on the server,
 // created with mode (less the remote umask, unless Preserve is set). A
 // reader that ends early is an error, and the remote file is padded with
-// zeros to size.
+// zeros to size. The end of ctx stops the copy once a read of r returns.
 func (c *Client) Put(ctx context.Context, r io.Reader, size int64, mode fs.FileMode, remotePath string, opts *CopyOptions) error {
 	name := path.Base(remotePath)
 	if name == "/" || name == "." {
@@ -167,7 +167,6 @@ func (c *Client) send(ctx context.Context, fsys FS, paths []string, target strin
 	}
 	cmd := remoteCommand(flags, "-t", target, o.Expand)
 	return c.run(ctx, cmd, o, func(r io.Reader, w io.Writer, opt Options) error {
-		opt.TargetIsDir = len(paths) > 1
 		return Send(ctx, r, w, fsys, paths, opt)
 	})
 }

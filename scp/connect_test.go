@@ -65,6 +65,13 @@ func TestDialCopy(t *testing.T) {
 		t.Error("the remote shell ran part of a name")
 	}
 
+	two := []string{filepath.Join(local, "t", "a.txt"), filepath.Join(local, "t", "b.txt")}
+	notDir := filepath.Join(remote, "t", "a.txt")
+	err := client.Upload(ctx, two, notDir, nil)
+	if want := "scp: " + notDir + ": Not a directory"; !equal(fileErrors(err), []string{want}) {
+		t.Errorf("two files to a file: %v, want %q", err, want)
+	}
+
 	pattern := filepath.Join(remote, "t", "*.txt")
 	globbed := t.TempDir()
 	if err := client.Download(ctx, pattern, globbed, &scp.CopyOptions{Expand: true}); err != nil {
@@ -73,7 +80,7 @@ func TestDialCopy(t *testing.T) {
 	if got := tree(t, globbed); got != "a.txt alpha\nb.txt beta\n" {
 		t.Errorf("expanded download:\n%s", got)
 	}
-	err := client.Download(ctx, pattern, globbed, nil)
+	err = client.Download(ctx, pattern, globbed, nil)
 	if want := "scp: " + pattern + ": No such file or directory"; !equal(fileErrors(err), []string{want}) {
 		t.Errorf("literal pattern: %v, want %q", err, want)
 	}
