@@ -7,9 +7,11 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -178,5 +180,25 @@ func TestDialCancelled(t *testing.T) {
 	_, err := scp.Dial(ctx, sshdtest.HostAlias, &scp.DialOptions{ConfigFile: srv.ConfigFile})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
+
+// TestDialConcurrent runs copies at once on one dialed connection.
+func TestDialConcurrent(t *testing.T) {
+	client, _ := dialSSHD(t, scp.DialOptions{})
+	remote := t.TempDir()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			name := fmt.Sprintf("f%d", i)
+			p := filepath.Join(remote, name)
+			if err := client.Put(context.Background(), strings.NewReader(name), int64(len(name)), 0644, p, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := tree(t, remote); got != "f0 f0\nf1 f1\nf2 f2\nf3 f3\n" {
+		t.Errorf("remote:\n%s", got)
 	}
 }
