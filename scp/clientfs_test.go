@@ -1,6 +1,9 @@
 package scp
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestRemoteCommand(t *testing.T) {
 	tests := []struct {
@@ -54,5 +57,13 @@ func TestEscapePattern(t *testing.T) {
 				t.Errorf("%q matches %q", tt.path, name)
 			}
 		}
+	}
+}
+
+func TestCommandErrorSanitised(t *testing.T) {
+	e := &CommandError{Command: "scp -t x", Stderr: "oops\n", Err: errors.New("Process exited with signal KILL. Reason: \x1b[2J")}
+	want := `remote command scp -t x: Process exited with signal KILL. Reason: \033[2J: oops`
+	if got := e.Error(); got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

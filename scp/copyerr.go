@@ -52,7 +52,8 @@ type CommandError struct {
 func (e *CommandError) Error() string {
 	msg := "remote command " + e.Command
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		// An *ssh.ExitError carries the server's own words.
+		msg += ": " + termsafe.String(e.Err.Error())
 	}
 	if s := strings.TrimSpace(e.Stderr); s != "" {
 		msg += ": " + s
