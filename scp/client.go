@@ -53,7 +53,8 @@ type CopyOptions struct {
 	Serial bool
 	// Expand hands remote paths to the remote shell as written, as the
 	// scp command does, so that it expands ~, $VAR, globs and braces.
-	// Without it each remote path is one literal name.
+	// Without it each remote path is one literal name, quoted for a
+	// POSIX shell.
 	Expand bool
 	// RawMessages passes on text from the server (messages, names) as
 	// sent. Without it, control characters are shown as \ooo escapes so

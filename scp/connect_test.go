@@ -202,3 +202,32 @@ func TestDialConcurrent(t *testing.T) {
 		t.Errorf("remote:\n%s", got)
 	}
 }
+
+// TestDialProxyJump reaches the server through itself as a jump host, as
+// ssh_config's ProxyJump (here given as an option) asks; a jump host that
+// refuses the login stops the dial.
+func TestDialProxyJump(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Config{})
+	tests := []struct {
+		jump string
+		ok   bool
+	}{
+		{sshdtest.HostAlias, true},
+		{"nosuchuser@" + sshdtest.HostAlias, false},
+	}
+	for _, tt := range tests {
+		opts := &scp.DialOptions{ConfigFile: srv.ConfigFile, Options: []string{"ProxyJump=" + tt.jump}}
+		client, err := scp.Dial(context.Background(), sshdtest.HostAlias, opts)
+		if (err == nil) != tt.ok {
+			t.Errorf("jump %s: %v", tt.jump, err)
+		}
+		if err != nil {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := client.Get(context.Background(), "/etc/hostname", &buf, nil); err != nil {
+			t.Errorf("get through %s: %v", tt.jump, err)
+		}
+		client.Close()
+	}
+}
