@@ -23,6 +23,7 @@ import (
 type Client struct {
 	start func(cmd string, stderr io.Writer) (*remoteProc, error)
 	close func() error
+	conn  *ssh.Client
 }
 
 // remoteProc is a remote command whose stdin and stdout carry the protocol.
@@ -86,8 +87,13 @@ func NewClient(conn *ssh.Client) *Client {
 		s.Close()
 		return nil, err
 	}
-	return &Client{start: start}
+	return &Client{start: start, conn: conn}
 }
+
+// SSHClient returns the connection the Client copies over, for other uses
+// of it such as an SFTP session
+// ([github.com/goscp/goscp/scp/sftp.NewSSHClient]).
+func (c *Client) SSHClient() *ssh.Client { return c.conn }
 
 // Close ends a Client made by Dial, closing its connection. It does nothing
 // for one made by NewClient, whose connection is the caller's.

@@ -100,7 +100,7 @@ func Dial(ctx context.Context, destination string, opts *DialOptions) (*Client, 
 		cancel()
 		return nil
 	}
-	return &Client{start: start, close: closeAll}, nil
+	return &Client{start: start, close: closeAll, conn: tc.SSH()}, nil
 }
 
 // prompter adapts a Prompt function (nil: no prompter).

@@ -18,6 +18,7 @@ import (
 
 	"github.com/goscp/goscp/internal/sshdtest"
 	"github.com/goscp/goscp/scp"
+	"github.com/goscp/goscp/scp/sftp"
 )
 
 // dialSSHD starts a real sshd, whose remote scp is OpenSSH's, and dials it
@@ -85,6 +86,16 @@ func TestDialCopy(t *testing.T) {
 	err = client.Download(ctx, pattern, globbed, nil)
 	if want := "scp: " + pattern + ": No such file or directory"; !equal(fileErrors(err), []string{want}) {
 		t.Errorf("literal pattern: %v, want %q", err, want)
+	}
+
+	// The same connection serves an SFTP session.
+	sc, err := sftp.NewSSHClient(ctx, client.SSHClient(), nil)
+	if err != nil {
+		t.Fatalf("sftp over the Dial connection: %v", err)
+	}
+	defer sc.Close()
+	if fi, err := sc.Stat(ctx, filepath.Join(remote, "t", "a.txt")); err != nil || fi.Size() != 5 {
+		t.Errorf("sftp stat: %v", err)
 	}
 }
 

@@ -483,6 +483,9 @@ func (p *sshProcess) logExit(err error) {
 
 func (p *sshProcess) Close() error { return p.s.Close() }
 
+// SSH returns the connection, for sessions of other kinds than Start's.
+func (c *Client) SSH() *ssh.Client { return c.ssh }
+
 // Start runs command on the remote host, the way `ssh host command` would.
 // The remote stderr is copied to ours, sanitised.
 func (c *Client) Start(command string) (*Session, error) {
