@@ -1,0 +1,322 @@
+package sftpcli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// lineReader gives the session its lines, without the newline; io.EOF
+// ends the session.
+type lineReader interface {
+	readLine() (string, error)
+}
+
+// prompt is sftp's prompt on a terminal.
+const prompt = "sftp> "
+
+// historySize is how many lines sftp's history keeps.
+const historySize = 100
+
+// Keys the reader handles before x/term sees them.
+const (
+	keyInterrupt = 0x03 // ^C: x/term would end the session
+	keyTab       = '\t'
+)
+
+// terminalReader edits lines on a terminal as sftp's libedit does: the
+// prompt, emacs keys (those x/term knows), the session's history and tab
+// completion. The terminal is raw only while a line is read, so commands
+// run with the terminal as the user had it: their output needs no "\r"
+// and ^C raises SIGINT.
+//
+// It is also an io.Writer for the session's stdout: what the completion
+// function writes (a listing of candidates) is shown under the line being
+// edited, which is then drawn again, as libedit does; at other times
+// writes go straight to the terminal.
+type terminalReader struct {
+	in, out  *os.File
+	tty      *ttyIO
+	term     *term.Terminal
+	complete func(line string, pos int) (string, int, bool)
+
+	completing atomic.Bool  // the completion function is running
+	listing    bytes.Buffer // what it wrote
+
+	mu  sync.Mutex
+	raw *term.State // the state to go back to while the terminal is raw
+}
+
+// newTerminalReader reads lines from the terminal in, echoing and drawing
+// on out (usually the same terminal), with complete called on Tab (see
+// [session.complete]). The returned function restores the terminal; call
+// it on every way out (readLine restores it too before it returns, so
+// it only matters while a readLine is running elsewhere).
+//
+// What the reader does with keys that x/term lacks: ^C discards the line
+// and gives a fresh prompt (sftp's read_interrupt); ^D on an empty line
+// shows "^D" and ends the session. SIGTERM and SIGHUP while a line is read
+// restore the terminal before they take their course. SIGINT is not
+// touched: raw mode turns ^C into a key, and while commands run the
+// caller owns it (see [interruptible]).
+func newTerminalReader(in, out *os.File, complete func(line string, pos int) (string, int, bool)) (*terminalReader, func(), error) {
+	if !term.IsTerminal(int(in.Fd())) {
+		return nil, nil, errors.New("standard input is not a terminal")
+	}
+	r := &terminalReader{in: in, out: out, complete: complete}
+	r.tty = &ttyIO{in: in, out: out}
+	r.term = term.NewTerminal(r.tty, prompt)
+	r.term.History = &history{tty: r.tty}
+	r.term.AutoCompleteCallback = r.onKey
+	return r, r.restore, nil
+}
+
+// readLine reads one line with the terminal raw. At the end of input it
+// ends the line as sftp does ("^D" when that was the key) and returns
+// io.EOF.
+func (r *terminalReader) readLine() (string, error) {
+	if err := r.makeRaw(); err != nil {
+		return "", err
+	}
+	defer r.restore()
+	stop := r.watchSignals()
+	defer stop()
+	r.resize()
+	for {
+		line, err := r.term.ReadLine()
+		if r.tty.takeInterrupt() {
+			// x/term ended the line with "\r\n"; a fresh prompt follows.
+			continue
+		}
+		if err == io.EOF {
+			end := "\r\n"
+			if r.tty.err == nil {
+				end = "^D\r\n" // x/term saw ^D on an empty line
+			}
+			io.WriteString(r.out, end)
+		}
+		return line, err
+	}
+}
+
+// Write writes p to the terminal; during a completion it is kept to be
+// shown under the line.
+func (r *terminalReader) Write(p []byte) (int, error) {
+	if r.completing.Load() {
+		return r.listing.Write(p)
+	}
+	return r.out.Write(p)
+}
+
+// onKey is x/term's AutoCompleteCallback, called for keys it does not
+// handle itself; only Tab does anything.
+func (r *terminalReader) onKey(line string, pos int, key rune) (string, int, bool) {
+	if key != keyTab || r.complete == nil {
+		return "", 0, false
+	}
+	r.listing.Reset()
+	r.completing.Store(true)
+	newLine, newPos, ok := r.complete(line, pos)
+	r.completing.Store(false)
+	if r.listing.Len() > 0 {
+		// The line stays where it was, the listing goes under it, and the
+		// line is drawn again below; x/term's Write erases the line first,
+		// hence the copy of it in front.
+		r.term.Write(append([]byte(prompt+line), r.listing.Bytes()...))
+	}
+	if !ok {
+		// A bell, as libedit rings when there is nothing to complete. The
+		// tab came alone (ttyIO), so nothing of x/term's is pending.
+		io.WriteString(r.out, "\a")
+	}
+	return newLine, newPos, ok
+}
+
+func (r *terminalReader) makeRaw() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.raw != nil {
+		return nil
+	}
+	st, err := term.MakeRaw(int(r.in.Fd()))
+	if err != nil {
+		return err
+	}
+	r.raw = st
+	return nil
+}
+
+// restore puts the terminal back as it was before readLine; it may be
+// called any number of times, from any goroutine.
+func (r *terminalReader) restore() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.raw != nil {
+		term.Restore(int(r.in.Fd()), r.raw)
+		r.raw = nil
+	}
+}
+
+// resize tells x/term the terminal's width, which it needs to move the
+// cursor over long lines.
+func (r *terminalReader) resize() {
+	if w, h, err := term.GetSize(int(r.out.Fd())); err == nil {
+		r.term.SetSize(w, h)
+	}
+}
+
+// watchSignals follows window size changes while a line is read, and
+// restores the terminal before SIGTERM or SIGHUP ends the program. The
+// returned function stops watching.
+func (r *terminalReader) watchSignals() func() {
+	ch := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	signal.Notify(ch, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				if sig == syscall.SIGWINCH {
+					r.resize()
+					continue
+				}
+				r.restore()
+				// Without our channel the signal has its usual effect
+				// (or reaches whoever else asked for it).
+				signal.Stop(ch)
+				syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+		wg.Wait()
+	}
+}
+
+// ttyIO is the terminal under x/term. Its reads hand ^C and Tab over
+// alone, so that everything typed before them has been drawn when they
+// act, and turn ^C into Enter: x/term ends the line, and readLine drops it.
+type ttyIO struct {
+	in, out *os.File
+	buf     [256]byte
+	pending []byte // read from the terminal, not yet handed over
+	err     error  // the terminal's read error, once there is one
+
+	// The last Enter handed over was a ^C. Only the goroutine in
+	// x/term's ReadLine uses the fields.
+	interrupted bool
+}
+
+func (t *ttyIO) Read(p []byte) (int, error) {
+	if len(t.pending) == 0 {
+		if t.err != nil {
+			return 0, t.err
+		}
+		n, err := t.in.Read(t.buf[:])
+		t.pending = t.buf[:n]
+		if err != nil {
+			t.err = err
+			if n == 0 {
+				return 0, err
+			}
+		}
+	}
+	n := bytes.IndexAny(t.pending, "\x03\t")
+	switch {
+	case n == 0 && t.pending[0] == keyInterrupt:
+		t.pending = t.pending[1:]
+		t.interrupted = true
+		p[0] = '\r'
+		return 1, nil
+	case n == 0:
+		n = 1
+	case n < 0:
+		n = len(t.pending)
+	}
+	n = copy(p, t.pending[:n])
+	t.pending = t.pending[n:]
+	return n, nil
+}
+
+func (t *ttyIO) Write(p []byte) (int, error) { return t.out.Write(p) }
+
+// takeInterrupt reports whether the line just read was ended by ^C, and
+// forgets it.
+func (t *ttyIO) takeInterrupt() bool {
+	i := t.interrupted
+	t.interrupted = false
+	return i
+}
+
+// history is the session's history for x/term: the last historySize
+// lines, empty ones too, as libedit keeps them, but not a line given up
+// with ^C.
+type history struct {
+	tty   *ttyIO
+	lines []string // oldest first
+}
+
+func (h *history) Add(line string) {
+	if h.tty.interrupted {
+		return
+	}
+	if len(h.lines) == historySize {
+		h.lines = h.lines[1:]
+	}
+	h.lines = append(h.lines, line)
+}
+
+func (h *history) Len() int { return len(h.lines) }
+
+// At gives the idx-th most recent line.
+func (h *history) At(idx int) string { return h.lines[len(h.lines)-1-idx] }
+
+// interruptible gives a command a context that SIGINT cancels, so ^C ends
+// the command and not the session. Like sftp, each SIGINT prints
+// "\rInterrupt  \n" on stderr. Call stop when the command is over: until
+// then every SIGINT is caught, and after it SIGINT is the caller's again.
+//
+// The terminal is in its normal mode while commands run (readLine restores
+// it), so ^C there raises SIGINT in the foreground process group.
+func interruptible(parent context.Context, stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	signal.Notify(ch, os.Interrupt)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ch:
+				io.WriteString(stderr, "\rInterrupt  \n")
+				cancel()
+			}
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		wg.Wait()
+		cancel()
+	}
+}

@@ -1,0 +1,189 @@
+package sftpcli
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/goscp/goscp/internal/ptytest"
+	"golang.org/x/sys/unix"
+)
+
+// screen collects what a pseudo-terminal's master end shows.
+type screen struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	out  []byte
+	seen int // how far expect has read
+	err  error
+}
+
+func newScreen(master *os.File) *screen {
+	sc := &screen{}
+	sc.cond = sync.NewCond(&sc.mu)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			sc.mu.Lock()
+			sc.out = append(sc.out, buf[:n]...)
+			if err != nil {
+				sc.err = err
+			}
+			sc.cond.Broadcast()
+			sc.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return sc
+}
+
+// expect waits until want is shown after what earlier calls saw, and
+// returns what came before it. It fails when the terminal closes first;
+// the test's own deadline bounds the wait.
+func (sc *screen) expect(t *testing.T, want string) string {
+	t.Helper()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for {
+		if i := bytes.Index(sc.out[sc.seen:], []byte(want)); i >= 0 {
+			before := string(sc.out[sc.seen : sc.seen+i])
+			sc.seen += i + len(want)
+			return before
+		}
+		if sc.err != nil {
+			t.Fatalf("terminal closed (%v) before %q; it showed %q", sc.err, want, sc.out[sc.seen:])
+		}
+		sc.cond.Wait()
+	}
+}
+
+type readResult struct {
+	line string
+	err  error
+}
+
+// TestTerminalReader types at the reader through a pseudo-terminal:
+// editing, ^C at the prompt, history, completion of a command and of
+// local paths, and ^D, checking the terminal is back in its normal mode
+// whenever a line has been returned.
+func TestTerminalReader(t *testing.T) {
+	master, slave, err := ptytest.Open()
+	if errors.Is(err, ptytest.ErrUnavailable) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	local := t.TempDir()
+	makeTree(t, local, "lfile", "l x", "ldir/")
+	t.Chdir(local)
+
+	before, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{stderr: io.Discard}
+	r, restore, err := newTerminalReader(slave, slave, s.complete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	s.stdout = r
+	sc := newScreen(master)
+
+	// type waits for the prompt, types keys and returns what readLine
+	// gave.
+	lines := make(chan readResult)
+	typeLine := func(keys string) readResult {
+		t.Helper()
+		go func() {
+			line, err := r.readLine()
+			lines <- readResult{line, err}
+		}()
+		sc.expect(t, prompt)
+		if _, err := master.Write([]byte(keys)); err != nil {
+			t.Fatal(err)
+		}
+		res := <-lines
+		st, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *st != *before {
+			t.Errorf("after %q the terminal is not restored: lflag %#x, want %#x", keys, st.Lflag, before.Lflag)
+		}
+		return res
+	}
+	check := func(keys, want string) {
+		t.Helper()
+		if res := typeLine(keys); res.line != want || res.err != nil {
+			t.Errorf("typed %q: read %q, %v; want %q", keys, res.line, res.err, want)
+		}
+	}
+
+	check("pwd\r", "pwd")
+	sc.expect(t, "pwd\r\n")
+	// Left arrow, ^A, ^E, backspace.
+	check("lx\x1b[Dp\x01\x05\x7fwd\r", "lpwd")
+
+	// ^C drops the line for a fresh prompt; the next line is read.
+	go func() {
+		line, err := r.readLine()
+		lines <- readResult{line, err}
+	}()
+	sc.expect(t, prompt)
+	master.Write([]byte("ls\x03"))
+	sc.expect(t, "ls\r\n"+prompt)
+	master.Write([]byte("version\r"))
+	if res := <-lines; res.line != "version" || res.err != nil {
+		t.Errorf("after ^C: read %q, %v; want %q", res.line, res.err, "version")
+	}
+
+	// History: version, lpwd, pwd; the ^C line is not in it.
+	check("\x1b[A\r", "version")
+	check("\x1b[A\x1b[A\x1b[A\x1b[A\r", "pwd")
+	check("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[B\r", "lpwd")
+
+	// Completion: a command, a unique local path, and a listing drawn
+	// under the line, which is drawn again.
+	check("pw\t\r", "pwd ")
+	check("lcd ld\t\r", "lcd ldir/")
+	check("put l\t\r", "put l")
+	listing := strings.ReplaceAll(columns([]string{"l x", "ldir/", "lfile"}, 0, stdinWidth()), "\n", "\r\n")
+	sc.expect(t, prompt+"put l"+listing+prompt+"put l")
+	// Nothing to complete rings the bell.
+	check("help \t\r", "help ")
+	sc.expect(t, "\a")
+
+	// ^D on an empty line ends the input, as libedit shows it.
+	res := typeLine("\x04")
+	if res.err != io.EOF {
+		t.Errorf("^D: read %q, %v; want io.EOF", res.line, res.err)
+	}
+	sc.expect(t, "^D\r\n")
+}
+
+// TestInterruptible sends SIGINT during a command: the command's context
+// ends, sftp's message is printed, and the process lives on.
+func TestInterruptible(t *testing.T) {
+	var stderr bytes.Buffer
+	ctx, stop := interruptible(t.Context(), &stderr)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	stop() // the message was written before the context ended
+	if got := stderr.String(); got != "\rInterrupt  \n" {
+		t.Errorf("stderr %q; want %q", got, "\rInterrupt  \n")
+	}
+}
