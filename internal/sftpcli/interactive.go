@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/term"
@@ -48,7 +47,8 @@ type terminalReader struct {
 	term     *term.Terminal
 	complete func(line string, pos int) (string, int, bool)
 
-	completing atomic.Bool  // the completion function is running
+	wmu        sync.Mutex
+	completing bool         // the completion function is running
 	listing    bytes.Buffer // what it wrote
 
 	mu  sync.Mutex
@@ -66,7 +66,7 @@ type terminalReader struct {
 // shows "^D" and ends the session. SIGTERM and SIGHUP while a line is read
 // restore the terminal before they take their course. SIGINT is not
 // touched: raw mode turns ^C into a key, and while commands run the
-// caller owns it (see [interruptible]).
+// caller owns it (see [interrupts]).
 func newTerminalReader(in, out *os.File, complete func(line string, pos int) (string, int, bool)) (*terminalReader, func(), error) {
 	if !term.IsTerminal(int(in.Fd())) {
 		return nil, nil, errors.New("standard input is not a terminal")
@@ -110,10 +110,25 @@ func (r *terminalReader) readLine() (string, error) {
 // Write writes p to the terminal; during a completion it is kept to be
 // shown under the line.
 func (r *terminalReader) Write(p []byte) (int, error) {
-	if r.completing.Load() {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	if r.completing {
 		return r.listing.Write(p)
 	}
 	return r.out.Write(p)
+}
+
+// collect runs f and returns what was written to r meanwhile.
+func (r *terminalReader) collect(f func()) []byte {
+	r.wmu.Lock()
+	r.completing = true
+	r.listing.Reset()
+	r.wmu.Unlock()
+	f()
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	r.completing = false
+	return bytes.Clone(r.listing.Bytes())
 }
 
 // onKey is x/term's AutoCompleteCallback, called for keys it does not
@@ -122,15 +137,15 @@ func (r *terminalReader) onKey(line string, pos int, key rune) (string, int, boo
 	if key != keyTab || r.complete == nil {
 		return "", 0, false
 	}
-	r.listing.Reset()
-	r.completing.Store(true)
-	newLine, newPos, ok := r.complete(line, pos)
-	r.completing.Store(false)
-	if r.listing.Len() > 0 {
+	var newLine string
+	var newPos int
+	var ok bool
+	listing := r.collect(func() { newLine, newPos, ok = r.complete(line, pos) })
+	if len(listing) > 0 {
 		// The line stays where it was, the listing goes under it, and the
 		// line is drawn again below; x/term's Write erases the line first,
 		// hence the copy of it in front.
-		r.term.Write(append([]byte(prompt+line), r.listing.Bytes()...))
+		r.term.Write(append([]byte(prompt+line), listing...))
 	}
 	if !ok {
 		// A bell, as libedit rings when there is nothing to complete. The
@@ -287,36 +302,65 @@ func (h *history) Len() int { return len(h.lines) }
 // At gives the idx-th most recent line.
 func (h *history) At(idx int) string { return h.lines[len(h.lines)-1-idx] }
 
-// interruptible gives a command a context that SIGINT cancels, so ^C ends
-// the command and not the session. Like sftp, each SIGINT prints
-// "\rInterrupt  \n" on stderr. Call stop when the command is over: until
-// then every SIGINT is caught, and after it SIGINT is the caller's again.
-//
-// The terminal is in its normal mode while commands run (readLine restores
-// it), so ^C there raises SIGINT in the foreground process group.
-func interruptible(parent context.Context, stderr io.Writer) (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancel(parent)
-	ch := make(chan os.Signal, 1)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	signal.Notify(ch, os.Interrupt)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ch:
-				io.WriteString(stderr, "\rInterrupt  \n")
-				cancel()
+// interrupts makes ^C end the running command, not the session: from
+// newInterrupts until stop, every SIGINT is caught. During a command (see
+// command) it prints sftp's "\rInterrupt  \n" on stderr and cancels the
+// command's context; between commands it is dropped, as sftp drops it at
+// the prompt. The terminal is in its normal mode while commands run
+// (readLine restores it), so ^C there raises SIGINT.
+type interrupts struct {
+	stderr io.Writer
+	ch     chan os.Signal
+	done   chan struct{}
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // the running command's; nil between commands
+}
+
+func newInterrupts(stderr io.Writer) *interrupts {
+	i := &interrupts{stderr: stderr, ch: make(chan os.Signal, 1), done: make(chan struct{})}
+	signal.Notify(i.ch, os.Interrupt)
+	i.wg.Add(1)
+	go i.loop()
+	return i
+}
+
+func (i *interrupts) loop() {
+	defer i.wg.Done()
+	for {
+		select {
+		case <-i.done:
+			return
+		case <-i.ch:
+			i.mu.Lock()
+			if i.cancel != nil {
+				io.WriteString(i.stderr, "\rInterrupt  \n")
+				i.cancel()
 			}
+			i.mu.Unlock()
 		}
-	}()
+	}
+}
+
+// command gives one command a context that SIGINT ends; call end when the
+// command is over.
+func (i *interrupts) command(parent context.Context) (ctx context.Context, end func()) {
+	ctx, cancel := context.WithCancel(parent)
+	i.mu.Lock()
+	i.cancel = cancel
+	i.mu.Unlock()
 	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		wg.Wait()
+		i.mu.Lock()
+		i.cancel = nil
+		i.mu.Unlock()
 		cancel()
 	}
+}
+
+// stop gives SIGINT back its usual effect.
+func (i *interrupts) stop() {
+	signal.Stop(i.ch)
+	close(i.done)
+	i.wg.Wait()
 }

@@ -173,17 +173,27 @@ func TestTerminalReader(t *testing.T) {
 	sc.expect(t, "^D\r\n")
 }
 
-// TestInterruptible sends SIGINT during a command: the command's context
-// ends, sftp's message is printed, and the process lives on.
-func TestInterruptible(t *testing.T) {
+// TestInterrupts sends SIGINT during a command: its context ends, sftp's
+// message is printed, and the process lives on; the next command starts
+// afresh.
+func TestInterrupts(t *testing.T) {
 	var stderr bytes.Buffer
-	ctx, stop := interruptible(t.Context(), &stderr)
+	in := newInterrupts(&stderr)
+	defer in.stop()
+
+	ctx, end := in.command(t.Context())
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	<-ctx.Done()
-	stop() // the message was written before the context ended
+	end()
+	// The message was written before the context ended.
 	if got := stderr.String(); got != "\rInterrupt  \n" {
 		t.Errorf("stderr %q; want %q", got, "\rInterrupt  \n")
+	}
+	ctx, end = in.command(t.Context())
+	defer end()
+	if ctx.Err() != nil {
+		t.Errorf("the next command's context ended: %v", ctx.Err())
 	}
 }
