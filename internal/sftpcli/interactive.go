@@ -7,9 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
 
@@ -28,7 +31,20 @@ const historySize = 100
 // Keys the reader handles before x/term sees them.
 const (
 	keyInterrupt = 0x03 // ^C: x/term would end the session
+	keySuspend   = 0x1a // ^Z: x/term ignores it
 	keyTab       = '\t'
+)
+
+// libeditKeys turns keys libedit knows (in sftp's bindings) and x/term
+// does not into x/term's nearest: words left and right (Esc b, Esc f,
+// Ctrl and Esc with the arrows), Esc Backspace (^W), and ^U, which kills
+// the whole line in libedit (x/term's kills what is left of the cursor).
+// A sequence split between two reads is not seen.
+var libeditKeys = strings.NewReplacer(
+	"\x1bb", "\x1b[1;3D", "\x1b[1;5D", "\x1b[1;3D", "\x1b\x1b[D", "\x1b[1;3D",
+	"\x1bf", "\x1b[1;3C", "\x1b[1;5C", "\x1b[1;3C", "\x1b\x1b[C", "\x1b[1;3C",
+	"\x1b\x7f", "\x17",
+	"\x15", "\x05\x15",
 )
 
 // terminalReader edits lines on a terminal as sftp's libedit does: the
@@ -53,6 +69,8 @@ type terminalReader struct {
 
 	mu  sync.Mutex
 	raw *term.State // the state to go back to while the terminal is raw
+
+	stop func() // ^Z: stop the program until it is continued
 }
 
 // newTerminalReader reads lines from the terminal in, echoing and drawing
@@ -71,8 +89,8 @@ func newTerminalReader(in, out *os.File, complete func(line string, pos int) (st
 	if !term.IsTerminal(int(in.Fd())) {
 		return nil, nil, errors.New("standard input is not a terminal")
 	}
-	r := &terminalReader{in: in, out: out, complete: complete}
-	r.tty = &ttyIO{in: in, out: out}
+	r := &terminalReader{in: in, out: out, complete: complete, stop: stopSelf}
+	r.tty = &ttyIO{in: in, out: out, suspend: r.suspend}
 	r.term = term.NewTerminal(r.tty, prompt)
 	r.term.History = &history{tty: r.tty}
 	r.term.AutoCompleteCallback = r.onKey
@@ -180,6 +198,28 @@ func (r *terminalReader) restore() {
 	}
 }
 
+// suspend does what ^Z does with the terminal in its normal mode: the
+// terminal goes back to the shell as it was and the program stops. When
+// it goes on, the terminal is raw again and the line is drawn afresh, as
+// libedit does.
+func (r *terminalReader) suspend() {
+	r.restore()
+	r.stop()
+	if r.makeRaw() == nil {
+		r.term.Write(nil) // x/term draws the prompt and line again
+	}
+}
+
+// stopSelf stops the program with SIGTSTP, as ^Z on the terminal would,
+// and returns when it is continued. The signal goes to this thread so
+// that the stop happens before the kill returns; a program in an orphaned
+// process group is not stopped, as the terminal would not stop it.
+func stopSelf() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
+}
+
 // resize tells x/term the terminal's width, which it needs to move the
 // cursor over long lines.
 func (r *terminalReader) resize() {
@@ -226,9 +266,11 @@ func (r *terminalReader) watchSignals() func() {
 
 // ttyIO is the terminal under x/term. Its reads hand ^C and Tab over
 // alone, so that everything typed before them has been drawn when they
-// act, and turn ^C into Enter: x/term ends the line, and readLine drops it.
+// act, and turn ^C into Enter: x/term ends the line, and readLine drops
+// it. ^Z suspends, and libedit's keys are translated (libeditKeys).
 type ttyIO struct {
 	in, out *os.File
+	suspend func()
 	buf     [256]byte
 	pending []byte // read from the terminal, not yet handed over
 	err     error  // the terminal's read error, once there is one
@@ -239,20 +281,17 @@ type ttyIO struct {
 }
 
 func (t *ttyIO) Read(p []byte) (int, error) {
-	if len(t.pending) == 0 {
-		if t.err != nil {
-			return 0, t.err
+	for len(t.pending) == 0 || t.pending[0] == keySuspend {
+		if len(t.pending) > 0 {
+			t.pending = t.pending[1:]
+			t.suspend()
+			continue
 		}
-		n, err := t.in.Read(t.buf[:])
-		t.pending = t.buf[:n]
-		if err != nil {
-			t.err = err
-			if n == 0 {
-				return 0, err
-			}
+		if err := t.fill(); err != nil {
+			return 0, err
 		}
 	}
-	n := bytes.IndexAny(t.pending, "\x03\t")
+	n := bytes.IndexAny(t.pending, "\x03\t\x1a")
 	switch {
 	case n == 0 && t.pending[0] == keyInterrupt:
 		t.pending = t.pending[1:]
@@ -267,6 +306,20 @@ func (t *ttyIO) Read(p []byte) (int, error) {
 	n = copy(p, t.pending[:n])
 	t.pending = t.pending[n:]
 	return n, nil
+}
+
+// fill reads what the terminal has; its error only when it had nothing.
+func (t *ttyIO) fill() error {
+	if t.err != nil {
+		return t.err
+	}
+	n, err := t.in.Read(t.buf[:])
+	t.err = err
+	t.pending = []byte(libeditKeys.Replace(string(t.buf[:n])))
+	if n == 0 {
+		return err
+	}
+	return nil
 }
 
 func (t *ttyIO) Write(p []byte) (int, error) { return t.out.Write(p) }

@@ -154,6 +154,29 @@ func TestTerminalReader(t *testing.T) {
 	check("\x1b[A\x1b[A\x1b[A\x1b[A\r", "pwd")
 	check("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[B\r", "lpwd")
 
+	// libedit's keys: ^U kills the whole line, words left (Esc b, Ctrl
+	// with the left arrow), Esc Backspace deletes the word before.
+	check("pwd xyz\x1b[D\x1b[D\x1b[D\x1b[D\x15lpwd\r", "lpwd")
+	check("lpwd xyz\x1bb\x1bbX\r", "Xlpwd xyz")
+	check("lpwd xyz\x1b[1;5DX\r", "lpwd Xxyz")
+	check("lpwd abc xyz\x1b\x7f\r", "lpwd abc ")
+
+	// ^Z gives the terminal back in its normal mode while stopped, then
+	// draws the line again.
+	stops := 0
+	r.stop = func() {
+		stops++
+		st, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+		if err != nil || *st != *before {
+			t.Errorf("stopped with the terminal not restored (%v)", err)
+		}
+	}
+	check("lpw\x1ad\r", "lpwd")
+	sc.expect(t, prompt+"lpw")
+	if stops != 1 {
+		t.Errorf("^Z stopped %d times; want 1", stops)
+	}
+
 	// Completion: a command, a unique local path, and a listing drawn
 	// under the line, which is drawn again.
 	check("pw\t\r", "pwd ")
