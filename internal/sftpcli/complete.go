@@ -1,6 +1,7 @@
 package sftpcli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -127,6 +128,12 @@ func (s *session) completePath(e *editor, file *string, kind argKind, lastArg bo
 	isAbs := pathAbsolute(pattern)
 	var matches []string
 	if kind == argRemote {
+		// Completion runs between commands, when s.ctx may be the last
+		// command's, ended. Like sftp's it cannot be interrupted (^C is
+		// a key then, read after it).
+		ctx := s.ctx
+		s.ctx = context.WithoutCancel(ctx)
+		defer func() { s.ctx = ctx }()
 		pattern = makeAbsolutePwdGlob(pattern, s.pwd)
 		found, _ := s.remoteGlob(pattern, globMark)
 		for _, m := range found {

@@ -1,6 +1,7 @@
 package sftpcli
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,22 @@ func TestComplete(t *testing.T) {
 		if stderr != "" {
 			t.Errorf("complete(%q) stderr %q", tt.line, stderr)
 		}
+	}
+}
+
+// TestCompleteEndedContext completes remote paths when s.ctx is a
+// finished command's.
+func TestCompleteEndedContext(t *testing.T) {
+	s := newTestSession(t)
+	makeTree(t, s.pwd, "file1")
+	ctx, cancel := context.WithCancel(s.ctx)
+	cancel()
+	s.ctx = ctx
+	if got, _, ok := s.complete("get f", 5); got != "get file1 " || !ok {
+		t.Errorf("complete = %q, %v; want %q, true", got, ok, "get file1 ")
+	}
+	if s.ctx != ctx {
+		t.Error("s.ctx was not put back")
 	}
 }
 

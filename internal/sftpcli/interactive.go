@@ -53,10 +53,10 @@ var libeditKeys = strings.NewReplacer(
 // run with the terminal as the user had it: their output needs no "\r"
 // and ^C raises SIGINT.
 //
-// It is also an io.Writer for the session's stdout: what the completion
-// function writes (a listing of candidates) is shown under the line being
-// edited, which is then drawn again, as libedit does; at other times
-// writes go straight to the terminal.
+// It is also an io.Writer for the session's stdout (and gives one for its
+// stderr, see errors): what the completion function writes (a listing of
+// candidates) is shown under the line being edited, which is then drawn
+// again, as libedit does; at other times writes go straight through.
 type terminalReader struct {
 	in, out  *os.File
 	tty      *ttyIO
@@ -128,12 +128,29 @@ func (r *terminalReader) readLine() (string, error) {
 // Write writes p to the terminal; during a completion it is kept to be
 // shown under the line.
 func (r *terminalReader) Write(p []byte) (int, error) {
-	r.wmu.Lock()
-	defer r.wmu.Unlock()
-	if r.completing {
-		return r.listing.Write(p)
+	return termWriter{r, r.out}.Write(p)
+}
+
+// errors gives a writer for the session's stderr: during a completion
+// (a remote directory it cannot read) it is shown under the line like the
+// listing, at other times it goes to w.
+func (r *terminalReader) errors(w io.Writer) io.Writer {
+	return termWriter{r, w}
+}
+
+// termWriter writes to w, or to r's listing during a completion.
+type termWriter struct {
+	r *terminalReader
+	w io.Writer
+}
+
+func (t termWriter) Write(p []byte) (int, error) {
+	t.r.wmu.Lock()
+	defer t.r.wmu.Unlock()
+	if t.r.completing {
+		return t.r.listing.Write(p)
 	}
-	return r.out.Write(p)
+	return t.w.Write(p)
 }
 
 // collect runs f and returns what was written to r meanwhile.

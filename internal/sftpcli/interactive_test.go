@@ -220,3 +220,22 @@ func TestInterrupts(t *testing.T) {
 		t.Errorf("the next command's context ended: %v", ctx.Err())
 	}
 }
+
+// TestCollect keeps what stdout and stderr get during a completion, in
+// order, and lets stderr through at other times.
+func TestCollect(t *testing.T) {
+	var stderr bytes.Buffer
+	r := &terminalReader{}
+	errw := r.errors(&stderr)
+	got := r.collect(func() {
+		io.WriteString(errw, "error\r\n")
+		io.WriteString(r, "listing\n")
+	})
+	if string(got) != "error\r\nlisting\n" || stderr.Len() != 0 {
+		t.Errorf("collected %q, stderr %q; want everything collected", got, stderr.String())
+	}
+	io.WriteString(errw, "later")
+	if stderr.String() != "later" {
+		t.Errorf("stderr %q after the completion; want %q", stderr.String(), "later")
+	}
+}
