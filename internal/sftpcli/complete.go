@@ -23,7 +23,7 @@ import (
 // unchanged. It runs from the terminal reader's Tab key, with s.stdout the
 // reader (see [terminalReader]).
 func (s *session) complete(line string, pos int) (newLine string, newPos int, ok bool) {
-	if pos < len(line) && line[pos] != ' ' && line[pos] != '\n' {
+	if pos < 0 || pos > len(line) || pos < len(line) && line[pos] != ' ' && line[pos] != '\n' {
 		return line, pos, false
 	}
 	before, quote, terminated, ok := splitForCompletion(line[:pos])
@@ -35,6 +35,11 @@ func (s *session) complete(line string, pos int) (newLine string, newPos int, ok
 		return line, pos, false
 	}
 	carg, argc := len(before), len(words)
+	if carg > argc {
+		// Cannot happen: the words after the cursor only add to those
+		// before it. Never index past them, though.
+		return line, pos, false
+	}
 	e := editor{line: line, pos: pos}
 	switch {
 	case carg == 0:

@@ -1,9 +1,15 @@
 package sftpcli
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/goscp/goscp/scp/sftp"
 )
 
 // TestComplete completes lines against the real sftp-server (remote paths)
@@ -232,4 +238,70 @@ func TestQuoteCompletion(t *testing.T) {
 			t.Errorf("quoteCompletion(%q, %q) = %q; want %q", tt.text, tt.quote, got, tt.want)
 		}
 	}
+}
+
+// FuzzComplete completes any line at any position against sftp-server:
+// no panic, and only ever an insertion at the cursor, of nothing that is
+// unsafe on a terminal.
+func FuzzComplete(f *testing.F) {
+	s := fuzzSession(f)
+	for _, name := range []string{"file1", "file2", "a b", "dir/x", `q"x`} {
+		os.MkdirAll(filepath.Join(s.pwd, filepath.Dir(name)), 0o755)
+		if err := os.WriteFile(filepath.Join(s.pwd, name), nil, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Chdir(s.pwd)
+	f.Add("get f", 5)
+	f.Fuzz(func(t *testing.T, line string, pos int) {
+		pos = int(uint(pos) % uint(len(line)+1))
+		got, gotPos, ok := s.complete(line, pos)
+		s.stdout.(*bytes.Buffer).Reset()
+		s.stderr.(*bytes.Buffer).Reset()
+		if !ok {
+			if got != line || gotPos != pos {
+				t.Fatalf("complete(%q, %d) = %q, %d, false: the line changed", line, pos, got, gotPos)
+			}
+			return
+		}
+		if gotPos < pos || gotPos > len(got) || got[:pos] != line[:pos] || got[gotPos:] != line[pos:] {
+			t.Fatalf("complete(%q, %d) = %q, %d: not an insertion at the cursor", line, pos, got, gotPos)
+		}
+		if ins := got[pos:gotPos]; !lineSafe(ins) {
+			t.Fatalf("complete(%q, %d) inserted %q", line, pos, ins)
+		}
+	})
+}
+
+// fuzzSession is newTestSession for a whole fuzz run: one sftp-server
+// for every input.
+func fuzzSession(f *testing.F) *session {
+	if _, err := os.Stat(sftpServer); err != nil {
+		f.Skipf("no %s: %v", sftpServer, err)
+	}
+	dir := f.TempDir()
+	cmd := exec.Command(sftpServer)
+	cmd.Dir = dir
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		f.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		f.Fatal(err)
+	}
+	client, err := sftp.NewClient(f.Context(), out, in, nil)
+	if err != nil {
+		in.Close()
+		cmd.Wait()
+		f.Fatalf("sftp-server: %v", err)
+	}
+	f.Cleanup(func() {
+		client.Close()
+		cmd.Wait()
+	})
+	return &session{ctx: context.Background(), client: client, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, pwd: dir, startDir: dir}
 }
