@@ -231,10 +231,13 @@ func countEscapes(s string) int {
 }
 
 // patternDir measures the directory part of a completion pattern: the
-// bytes up to its last "/" before the first wildcard, which the listing
-// leaves out. hadGlob is whether the pattern has a wildcard besides the
-// "*" completion added at its end.
+// bytes its matches have up to the last "/" before the first wildcard,
+// which the listing leaves out. (sftp counts the pattern's escapes too,
+// and so cuts names short in a directory with metacharacters.) hadGlob is
+// whether the pattern has a wildcard besides the "*" completion added at
+// its end.
 func patternDir(pattern string) (dirLen int, hadGlob bool) {
+	n := 0 // bytes of the pattern unescaped
 	for i := 0; i < len(pattern); i++ {
 		c := pattern[i]
 		if c == '*' || c == '?' {
@@ -243,8 +246,9 @@ func patternDir(pattern string) (dirLen int, hadGlob bool) {
 		if c == '\\' && i+1 < len(pattern) {
 			i++
 		}
+		n++
 		if pattern[i] == '/' {
-			dirLen = i + 1
+			dirLen = n
 		}
 	}
 	return dirLen, false

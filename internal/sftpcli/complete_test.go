@@ -17,7 +17,7 @@ import (
 // the same trees.
 func TestComplete(t *testing.T) {
 	s := newTestSession(t)
-	makeTree(t, s.pwd, "a b", "file1", "file2", "other/", `q"x`, "sub dir/", "subway/", ".hidden", "st*r", "tab\tx",
+	makeTree(t, s.pwd, "a b", "file1", "file2", "other/", `q"x`, "sub dir/", "subway/", ".hidden", "st*r", "tab\tx", "s*t/", "s*t/fab", "s*t/fac",
 		"link->other", "dangling->nowhere")
 	local := t.TempDir()
 	makeTree(t, local, "lfile", "l x", "ldir/")
@@ -63,6 +63,7 @@ func TestComplete(t *testing.T) {
 		{"get su", -1, "get sub", -1, true, []string{s.pwd + "/sub dir/", s.pwd + "/subway/"}, remote},
 		{`get sub\ d`, -1, `get sub\ dir/`, -1, true, nil, 0},
 		{"get o", -1, "get other/", -1, true, nil, 0},
+		{`get s\*t/f`, -1, `get s\*t/fa`, -1, true, []string{s.pwd + "/s*t/fab", s.pwd + "/s*t/fac"}, remote + 4},
 		{"get l", -1, "get link/", -1, true, nil, 0},
 		{"get -r o", -1, "get -r other/", -1, true, nil, 0},
 		{"get o x", 5, "get other/ x", 10, true, nil, 0},
@@ -142,6 +143,29 @@ func TestCompleteSanitises(t *testing.T) {
 	}
 	if strings.Contains(stdout, "\x1b") || !strings.Contains(stdout, `e\033[2Jx`) {
 		t.Errorf("listing %q: want the escape as \\033", stdout)
+	}
+}
+
+func TestPatternDir(t *testing.T) {
+	tests := []struct {
+		pattern string
+		dirLen  int
+		hadGlob bool
+	}{
+		{"*", 0, false},
+		{"fi*", 0, false},
+		{"/d/fi*", 3, false},
+		{`/s\*t/f*`, 5, false}, // the matches have "/s*t/"
+		{`a\/b*`, 2, false},
+		{"/d/f*x*", 3, true},
+		{"/d/?/f*", 3, true},
+		{"/d*", 1, false},
+	}
+	for _, tt := range tests {
+		dirLen, hadGlob := patternDir(tt.pattern)
+		if dirLen != tt.dirLen || hadGlob != tt.hadGlob {
+			t.Errorf("patternDir(%q) = %d, %v; want %d, %v", tt.pattern, dirLen, hadGlob, tt.dirLen, tt.hadGlob)
+		}
 	}
 }
 
