@@ -188,6 +188,11 @@ func TestTerminalReader(t *testing.T) {
 	check("help \t\r", "help ")
 	sc.expect(t, "\a")
 
+	// ^C with more typed after it in one go; the dropped line is not in
+	// the history.
+	check("ls\x03help\r", "help")
+	check("\x1b[A\x1b[A\r", "help ")
+
 	// ^D on an empty line ends the input, as libedit shows it.
 	res := typeLine("\x04")
 	if res.err != io.EOF {
