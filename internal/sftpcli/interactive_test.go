@@ -111,6 +111,12 @@ func TestTerminalReader(t *testing.T) {
 			lines <- readResult{line, err}
 		}()
 		sc.expect(t, prompt)
+		// The prompt is drawn once the terminal is raw. A prompt that is
+		// not this line's (a test that did not expect a redraw) would
+		// have keys typed in the normal mode.
+		if st, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS); err != nil || st.Lflag&unix.ICANON != 0 {
+			t.Fatalf("typing %q at a terminal not raw (%v): the prompt seen was an earlier one", keys, err)
+		}
 		if _, err := master.Write([]byte(keys)); err != nil {
 			t.Fatal(err)
 		}
@@ -191,6 +197,7 @@ func TestTerminalReader(t *testing.T) {
 	// ^C with more typed after it in one go; the dropped line is not in
 	// the history.
 	check("ls\x03help\r", "help")
+	sc.expect(t, "ls\r\n"+prompt)
 	check("\x1b[A\x1b[A\r", "help ")
 
 	// ^D on an empty line ends the input, as libedit shows it.
