@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goscp/goscp/internal/termsafe"
 	"golang.org/x/term"
@@ -167,7 +168,7 @@ func (s *session) completePath(e *editor, file *string, kind argKind, lastArg bo
 	// the stem as the word unescaped has.
 	typed := len(*file) - countEscapes(*file)
 	if len(stem) > typed {
-		add := stem[typed:]
+		add := trimPartialRune(stem[typed:])
 		if !lineSafe(add) {
 			return false
 		}
@@ -189,6 +190,20 @@ func lineSafe(text string) bool {
 		}
 	}
 	return termsafe.String(text) == text
+}
+
+// trimPartialRune drops a character cut short at the end of s: the stem
+// of several names may end inside one.
+func trimPartialRune(s string) string {
+	for i := len(s) - 1; i >= 0 && i >= len(s)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			if !utf8.FullRuneInString(s[i:]) {
+				return s[:i]
+			}
+			break
+		}
+	}
+	return s
 }
 
 // argEnd closes a completed word: the open quote, then a space if space.

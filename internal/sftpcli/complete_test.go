@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goscp/goscp/internal/termsafe"
 	"github.com/goscp/goscp/scp/sftp"
 )
 
@@ -165,6 +166,39 @@ func TestPatternDir(t *testing.T) {
 		dirLen, hadGlob := patternDir(tt.pattern)
 		if dirLen != tt.dirLen || hadGlob != tt.hadGlob {
 			t.Errorf("patternDir(%q) = %d, %v; want %d, %v", tt.pattern, dirLen, hadGlob, tt.dirLen, tt.hadGlob)
+		}
+	}
+}
+
+// TestCompleteMultibyte extends names only by whole characters.
+func TestCompleteMultibyte(t *testing.T) {
+	s := newTestSession(t)
+	makeTree(t, s.pwd, "x\u00e91", "x\u00e81")
+	got, gotPos, ok := s.complete("get x", 5)
+	stdout, _ := testOutput(s)
+	if got != "get x" || gotPos != 5 || !ok {
+		t.Errorf("complete = %q, %d, %v; want the line unchanged, true", got, gotPos, ok)
+	}
+	want := termsafe.String(columns([]string{s.pwd + "/x\u00e81", s.pwd + "/x\u00e91"}, len(s.pwd)+1, stdinWidth()))
+	if stdout != want {
+		t.Errorf("listed %q; want %q", stdout, want)
+	}
+}
+
+func TestTrimPartialRune(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"abc", "abc"},
+		{"a\u00e9", "a\u00e9"},
+		{"a\xc3", "a"},
+		{"a\u20ac"[:3], "a"},
+		{"\xe2\x82", ""},
+		{"a\U0001F600", "a\U0001F600"},
+		{"a\U0001F600"[:4], "a"},
+	}
+	for _, tt := range tests {
+		if got := trimPartialRune(tt.in); got != tt.want {
+			t.Errorf("trimPartialRune(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
