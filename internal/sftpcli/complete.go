@@ -3,12 +3,10 @@ package sftpcli
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/goscp/goscp/internal/termsafe"
-	"golang.org/x/term"
 )
 
 // complete is tab completion as sftp does it: the cursor at pos must be at
@@ -303,13 +301,6 @@ func completionKind(cmd string, n int) argKind {
 // standard input (as sftp asks it; 80 when it is no terminal).
 func (s *session) completeDisplay(names []string, skip int) {
 	s.printf("%s", columns(names, skip, stdinWidth()))
-}
-
-func stdinWidth() int {
-	if w, _, err := term.GetSize(int(os.Stdin.Fd())); err == nil {
-		return w
-	}
-	return 80
 }
 
 // columns lays out names in rows of as many columns as fit in width,
