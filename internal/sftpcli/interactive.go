@@ -3,7 +3,7 @@ package sftpcli
 import (
 	"bytes"
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -104,7 +104,7 @@ type terminalReader struct {
 // caller owns it (see [interrupts]).
 func newTerminalReader(in, out *os.File, complete func(line string, pos int) (string, int, bool)) (*terminalReader, func(), error) {
 	if !term.IsTerminal(int(in.Fd())) {
-		return nil, nil, errors.New("standard input is not a terminal")
+		return nil, nil, fmt.Errorf("%s: not a terminal", in.Name())
 	}
 	r := &terminalReader{in: in, out: out, complete: complete, stop: stopSelf}
 	r.tty = &ttyIO{in: in, out: out, suspend: r.suspend}

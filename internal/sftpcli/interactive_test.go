@@ -251,3 +251,14 @@ func TestCollect(t *testing.T) {
 		t.Errorf("stderr %q after the completion; want %q", stderr.String(), "later")
 	}
 }
+
+func TestTerminalReaderNoTerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := newTerminalReader(f, f, nil); err == nil {
+		t.Error("newTerminalReader accepted /dev/null")
+	}
+}
