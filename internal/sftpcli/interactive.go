@@ -2,7 +2,6 @@ package sftpcli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -98,10 +97,9 @@ type terminalReader struct {
 //
 // What the reader does with keys that x/term lacks: ^C discards the line
 // and gives a fresh prompt (sftp's read_interrupt); ^D on an empty line
-// shows "^D" and ends the session. SIGTERM and SIGHUP while a line is read
-// restore the terminal before they take their course. SIGINT is not
-// touched: raw mode turns ^C into a key, and while commands run the
-// caller owns it (see [interrupts]).
+// shows "^D" and ends the session. Signals are not touched: raw mode turns
+// ^C into a key, and the session's [interrupts] own SIGINT, SIGTERM and
+// SIGHUP (restoring the terminal before they end the program).
 func newTerminalReader(in, out *os.File, complete func(line string, pos int) (string, int, bool)) (*terminalReader, func(), error) {
 	if !term.IsTerminal(int(in.Fd())) {
 		return nil, nil, fmt.Errorf("%s: not a terminal", in.Name())
@@ -255,21 +253,27 @@ func stopSelf() {
 }
 
 // resize tells x/term the terminal's width, which it needs to move the
-// cursor over long lines.
+// cursor over long lines. A terminal that reports no size (0 columns, as
+// a fresh pty has) is taken as 80 by 24, as libedit takes it.
 func (r *terminalReader) resize() {
-	if w, h, err := term.GetSize(int(r.out.Fd())); err == nil {
-		r.term.SetSize(w, h)
+	w, h, err := term.GetSize(int(r.out.Fd()))
+	if err != nil {
+		return
 	}
+	if w <= 0 || h <= 0 {
+		w, h = 80, 24
+	}
+	r.term.SetSize(w, h)
 }
 
-// watchSignals follows window size changes while a line is read, and
-// restores the terminal before SIGTERM or SIGHUP ends the program. The
-// returned function stops watching.
+// watchSignals follows window size changes while a line is read. The
+// returned function stops watching. (SIGTERM and SIGHUP are the
+// session's: see interrupts, which restores the terminal first.)
 func (r *terminalReader) watchSignals() func() {
 	ch := make(chan os.Signal, 1)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	signal.Notify(ch, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(ch, syscall.SIGWINCH)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -277,17 +281,8 @@ func (r *terminalReader) watchSignals() func() {
 			select {
 			case <-done:
 				return
-			case sig := <-ch:
-				if sig == syscall.SIGWINCH {
-					r.resize()
-					continue
-				}
-				r.restore()
-				// Without our channel the signal has its usual effect
-				// (or reaches whoever else asked for it).
-				signal.Stop(ch)
-				syscall.Kill(os.Getpid(), sig.(syscall.Signal))
-				return
+			case <-ch:
+				r.resize()
 			}
 		}
 	}()
@@ -388,66 +383,3 @@ func (h *history) Len() int { return len(h.lines) }
 
 // At gives the idx-th most recent line.
 func (h *history) At(idx int) string { return h.lines[len(h.lines)-1-idx] }
-
-// interrupts makes ^C end the running command, not the session: from
-// newInterrupts until stop, every SIGINT is caught. During a command (see
-// command) it prints sftp's "\rInterrupt  \n" on stderr and cancels the
-// command's context; between commands it is dropped, as sftp drops it at
-// the prompt. The terminal is in its normal mode while commands run
-// (readLine restores it), so ^C there raises SIGINT.
-type interrupts struct {
-	stderr io.Writer
-	ch     chan os.Signal
-	done   chan struct{}
-	wg     sync.WaitGroup
-
-	mu     sync.Mutex
-	cancel context.CancelFunc // the running command's; nil between commands
-}
-
-func newInterrupts(stderr io.Writer) *interrupts {
-	i := &interrupts{stderr: stderr, ch: make(chan os.Signal, 1), done: make(chan struct{})}
-	signal.Notify(i.ch, os.Interrupt)
-	i.wg.Add(1)
-	go i.loop()
-	return i
-}
-
-func (i *interrupts) loop() {
-	defer i.wg.Done()
-	for {
-		select {
-		case <-i.done:
-			return
-		case <-i.ch:
-			i.mu.Lock()
-			if i.cancel != nil {
-				io.WriteString(i.stderr, "\rInterrupt  \n")
-				i.cancel()
-			}
-			i.mu.Unlock()
-		}
-	}
-}
-
-// command gives one command a context that SIGINT ends; call end when the
-// command is over.
-func (i *interrupts) command(parent context.Context) (ctx context.Context, end func()) {
-	ctx, cancel := context.WithCancel(parent)
-	i.mu.Lock()
-	i.cancel = cancel
-	i.mu.Unlock()
-	return ctx, func() {
-		i.mu.Lock()
-		i.cancel = nil
-		i.mu.Unlock()
-		cancel()
-	}
-}
-
-// stop gives SIGINT back its usual effect.
-func (i *interrupts) stop() {
-	signal.Stop(i.ch)
-	close(i.done)
-	i.wg.Wait()
-}

@@ -213,7 +213,7 @@ func TestTerminalReader(t *testing.T) {
 // afresh.
 func TestInterrupts(t *testing.T) {
 	var stderr bytes.Buffer
-	in := newInterrupts(&stderr)
+	in := newInterrupts(&stderr, false)
 	defer in.stop()
 
 	ctx, end := in.command(t.Context())
