@@ -31,7 +31,7 @@ func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
 		return ee.code
 	}
 	var d destination
-	if o.Direct == "" {
+	if !o.DirectSet {
 		var ok bool
 		if d, ok = parseDestination(o.Operands[0]); !ok {
 			if d.host == "" && !strings.HasPrefix(o.Operands[0], "sftp://") {
@@ -68,6 +68,12 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 		Log:        func(msg string) { logSSH(stderr, msg) },
 	})
 	srv, err := connect(ctx, o, d, stderr, dial)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		io.WriteString(stderr, ee.message)
+		dial.Close()
+		return nil, nil, ee.code
+	}
 	if err != nil {
 		logSSH(stderr, err.Error())
 		io.WriteString(stderr, "Connection closed\r\n")
@@ -104,7 +110,7 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 	}
 	s.global.resume, s.global.fsync, s.global.preserve, s.global.recursive = o.Resume, o.Fsync, o.Preserve, o.Recursive
 	if !o.Quiet {
-		if o.Direct != "" {
+		if o.DirectSet {
 			fmt.Fprintf(stderr, "Attached to %s.\n", o.Direct)
 		} else {
 			fmt.Fprintf(stderr, "Connected to %s.\n", d.host)

@@ -48,6 +48,7 @@ type Options struct {
 	Subsystem string // -s: a subsystem name, or a server path (with '/') run as a command
 	Program   string // -S: the ssh program
 	Direct    string // -D: a local sftp server command line, instead of ssh
+	DirectSet bool   // -D was given, even as ""
 
 	Operands []string
 }
@@ -90,7 +91,7 @@ func parseOptions(args []string, stdin io.Reader) (*Options, error) {
 		o.Quiet = false
 	}
 	// The destination (and an optional local name) unless -D replaces ssh.
-	if o.Direct == "" && (len(operands) == 0 || len(operands) > 2) {
+	if !o.DirectSet && (len(operands) == 0 || len(operands) > 2) {
 		return nil, errUsage
 	}
 	o.Operands = operands
@@ -126,7 +127,7 @@ func (o *Options) set(letter byte, arg string, stdin io.Reader) error {
 	case 'b':
 		return o.setBatch(arg, stdin)
 	case 'D':
-		o.Direct = arg
+		o.Direct, o.DirectSet = arg, true
 	case 's':
 		o.Subsystem = arg
 	case 'S':
