@@ -77,7 +77,11 @@ func (d *downloader) entry(rp string, lfs localFS, lp string, fi *FileInfo, dept
 	if err := d.ctx.Err(); err != nil {
 		return d.fail(rp, err)
 	}
-	switch m := fi.Mode(); {
+	m := fi.Mode()
+	if fi.Attrs.Flags&AttrPermissions == 0 {
+		m = fs.ModeIrregular // no file type: not a file to copy, as in OpenSSH
+	}
+	switch {
 	case m.IsRegular():
 		return d.file(rp, lfs, lp, fi)
 	case m.IsDir() && !d.o.Recursive:
