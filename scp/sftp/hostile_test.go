@@ -151,3 +151,23 @@ func TestCancelledCopy(t *testing.T) {
 		}
 	}
 }
+
+// A symlink already in the local target that leads out of it is not
+// followed: the tree's files below it are refused, not written outside.
+func TestDownloadLocalSymlinkEscape(t *testing.T) {
+	c, remote := startServer(t, nil)
+	makeTree(t, remote, map[string]string{"t/sub/x": "x", "t/y": "y"})
+	outside, target := t.TempDir(), t.TempDir()
+	os.Mkdir(filepath.Join(target, "t"), 0o755)
+	os.Symlink(outside, filepath.Join(target, "t", "sub"))
+	err := c.Download(context.Background(), "t", target, &CopyOptions{Recursive: true})
+	if te := transferErrs(err); len(te) != 1 || te[0].Path != "t/sub" {
+		t.Errorf("got %v", err)
+	}
+	if list, _ := os.ReadDir(outside); len(list) != 0 {
+		t.Errorf("written outside: %v", list)
+	}
+	if b, err := os.ReadFile(filepath.Join(target, "t", "y")); err != nil || string(b) != "y" {
+		t.Errorf("y: %q %v", b, err)
+	}
+}
