@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goscp/goscp/internal/bwlimit"
 	"github.com/goscp/goscp/internal/termsafe"
 )
 
@@ -26,6 +27,9 @@ type CopyOptions struct {
 	// Progress, if not nil, is told about the data of each file as it
 	// moves.
 	Progress Progress
+	// LimitKbps bounds the bandwidth of each file's data in Kbit/s
+	// (1024 bit/s), as sftp's -l; 0 means no limit.
+	LimitKbps int64
 }
 
 // Progress observes the data of each file of a copy as it moves. Start
@@ -95,7 +99,7 @@ func (c *Client) Put(ctx context.Context, r io.Reader, size int64, mode fs.FileM
 		return &TransferError{Op: "put", Path: remotePath, Err: err}
 	}
 	p := o.start(remotePath, size)
-	n, err := f.CopyFrom(ctx, progressReader{r, p}, 0)
+	n, err := f.CopyFrom(ctx, o.reader(r, p), 0)
 	if err == nil && size >= 0 && n < size {
 		err = shortErr(n, size)
 	}
@@ -121,7 +125,7 @@ func (c *Client) Get(ctx context.Context, remotePath string, w io.Writer, opts *
 	}
 	defer f.Close(ctx)
 	p := o.start(remotePath, -1)
-	_, err = f.CopyTo(ctx, progressWriter{w, p}, 0)
+	_, err = f.CopyTo(ctx, o.writer(w, p), 0)
 	p.Finish()
 	if err != nil {
 		return &TransferError{Op: "get", Path: remotePath, Err: err}
@@ -143,6 +147,22 @@ func (o *CopyOptions) start(name string, size int64) Progress {
 	}
 	o.Progress.Start(termsafe.String(name), size)
 	return o.Progress
+}
+
+// reader is r paced and observed as o says.
+func (o *CopyOptions) reader(r io.Reader, p Progress) io.Reader {
+	if o.LimitKbps > 0 {
+		r = bwlimit.Reader(r, o.LimitKbps)
+	}
+	return progressReader{r, p}
+}
+
+// writer is w paced and observed as o says.
+func (o *CopyOptions) writer(w io.Writer, p Progress) io.Writer {
+	if o.LimitKbps > 0 {
+		w = bwlimit.Writer(w, o.LimitKbps)
+	}
+	return progressWriter{w, p}
 }
 
 type noProgress struct{}

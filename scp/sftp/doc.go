@@ -17,13 +17,13 @@
 // that is an existing directory under the source's name, otherwise to the
 // target name. [Client.Put] and [Client.Get] copy between a remote file
 // and an io.Reader or io.Writer, [Client.UploadFS] from an fs.FS such as
-// an embed.FS. [CopyOptions] choose recursion, exact modes and times, and
-// a per-file [Progress]. A file that cannot be copied does not stop the
-// others: each problem is a [*TransferError], joined into the returned
-// error; only a lost connection, a closed client or the context's end
-// stop a copy at once. Tree copies never follow symlinks inside the tree
-// ([ErrSymlink]), and a download never writes outside its target, whatever
-// names the server lists ([ErrUnsafeName]).
+// an embed.FS. [CopyOptions] choose recursion, exact modes and times, a
+// bandwidth limit and a per-file [Progress]. A file that cannot be copied
+// does not stop the others: each problem is a [*TransferError], joined
+// into the returned error; only a lost connection, a closed client or the
+// context's end stop a copy at once. Tree copies never follow symlinks
+// inside the tree ([ErrSymlink]), and a download never writes outside its
+// target, whatever names the server lists ([ErrUnsafeName]).
 //
 // # The protocol
 //

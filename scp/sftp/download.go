@@ -171,7 +171,7 @@ func (d *downloader) file(rp string, lfs localFS, lp string, fi *FileInfo) error
 		return d.fail(rp, err)
 	}
 	prog := d.o.start(rp, fi.Size())
-	_, err = rf.CopyTo(d.ctx, progressWriter{lf, prog}, 0)
+	_, err = rf.CopyTo(d.ctx, d.o.writer(lf, prog), 0)
 	if err == nil && d.o.Preserve {
 		err = lf.Chmod(perm)
 	}

@@ -140,7 +140,7 @@ func (u *uploader) file(p, dst string, fi fs.FileInfo) error {
 		return u.fail(p, err)
 	}
 	prog := u.o.start(p, ofi.Size())
-	n, err := rf.CopyFrom(u.ctx, progressReader{f, prog}, 0)
+	n, err := rf.CopyFrom(u.ctx, u.o.reader(f, prog), 0)
 	if err == nil && n < ofi.Size() {
 		err = shortErr(n, ofi.Size())
 	}
