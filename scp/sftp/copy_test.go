@@ -128,8 +128,12 @@ func TestTreeRoundTrip(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(remote, "in"), 0o755)
 
-	err := c.Upload(ctx, []string{top}, "in", &CopyOptions{Recursive: true})
+	prog := &countProgress{}
+	err := c.Upload(ctx, []string{top}, "in", &CopyOptions{Recursive: true, Progress: prog})
 	wantErrs(t, err, top, map[string]error{"link": ErrSymlink, "sub/loop": ErrSymlink, "fifo": ErrNotRegular})
+	if prog.files != 5 || prog.open || prog.bytes != prog.sizes || prog.sizes != 300028 {
+		t.Errorf("progress: %+v", prog)
+	}
 	if got := snapshot(t, filepath.Join(remote, "in", "top")); got != want {
 		t.Errorf("uploaded:\n%s\nwant:\n%s", got, want)
 	}
@@ -143,6 +147,21 @@ func TestTreeRoundTrip(t *testing.T) {
 		t.Errorf("downloaded:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// countProgress checks that every Start has its Finish, and adds up.
+type countProgress struct {
+	files        int
+	open         bool
+	bytes, sizes int64
+	names        []string
+}
+
+func (p *countProgress) Start(name string, size int64) {
+	p.files, p.open, p.sizes = p.files+1, true, p.sizes+size
+	p.names = append(p.names, name)
+}
+func (p *countProgress) Add(n int64) { p.bytes += n }
+func (p *countProgress) Finish()     { p.open = false }
 
 // Where a copy goes, as `cp -r`: into an existing directory under the
 // source's name, otherwise to the target name.

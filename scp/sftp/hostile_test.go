@@ -101,7 +101,12 @@ func TestHostileNames(t *testing.T) {
 	}})
 	outer := t.TempDir()
 	target := filepath.Join(outer, "target")
-	err := c.Download(context.Background(), "top", target, &CopyOptions{Recursive: true})
+	prog := &countProgress{}
+	err := c.Download(context.Background(), "top", target, &CopyOptions{Recursive: true, Progress: prog})
+	if len(prog.names) != 1 || prog.names[0] != `top/ok
+\033[31m` {
+		t.Errorf("progress names %q", prog.names)
+	}
 	wantErrs(t, err, "top", map[string]error{
 		"../evil": ErrUnsafeName, "a/b": ErrUnsafeName, "/etc/passwd": ErrUnsafeName, "": ErrUnsafeName,
 		"x\x00y": ErrUnsafeName, "link": ErrSymlink, "fifo": ErrNotRegular, "untyped": ErrNotRegular,

@@ -11,8 +11,8 @@ import (
 
 // Upload copies local files (and, with Recursive, directories) to target
 // on the server, as `cp -r` does: into target when it is a directory,
-// which it must be when there is more than one path; otherwise to that
-// name. The paths themselves are followed if they are symlinks; symlinks
+// which it must be when there is more than one path (else the error is an
+// *fs.PathError wrapping syscall.ENOTDIR); otherwise to that name. The paths themselves are followed if they are symlinks; symlinks
 // inside a directory are not, and are reported as [ErrSymlink].
 //
 // A file or directory that cannot be copied is a [*TransferError]; the
