@@ -123,7 +123,7 @@ func (c *Client) Get(ctx context.Context, remotePath string, w io.Writer, opts *
 	if err != nil {
 		return &TransferError{Op: "get", Path: remotePath, Err: err}
 	}
-	defer f.Close(ctx)
+	defer closeRead(f)
 	p := o.start(remotePath, -1)
 	_, err = f.CopyTo(ctx, o.writer(w, p), 0)
 	p.Finish()

@@ -164,7 +164,7 @@ func (d *downloader) file(rp string, lfs localFS, lp string, fi *FileInfo) error
 	if err != nil {
 		return d.fail(rp, err)
 	}
-	defer rf.Close(d.ctx)
+	defer closeRead(rf)
 	perm := fi.Mode().Perm()
 	lf, err := lfs.OpenFile(lp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm|0o200)
 	if err != nil {
@@ -186,4 +186,14 @@ func (d *downloader) file(rp string, lfs localFS, lp string, fi *FileInfo) error
 		return d.fail(rp, err)
 	}
 	return nil
+}
+
+// closeRead closes a file that was only read without waiting for the
+// reply, which could not change the copy: the next file need not wait a
+// round trip for it.
+func closeRead(f *File) {
+	k, err := f.c.start(func(id uint32) message { return &stringMsg{Type: fxpClose, ID: id, Value: f.handle} })
+	if err == nil {
+		k.abandon()
+	}
 }
