@@ -327,3 +327,18 @@ func ExampleFile_CopyTo() {
 	// line 2
 	// 7 bytes
 }
+
+// Failed requests are *sftp.StatusError values worded as OpenSSH's sftp
+// words them, usually inside an *fs.PathError.
+func ExampleStatusError() {
+	client, _, remote, done := setup(nil, nil)
+	defer done()
+
+	_, err := client.Open(context.Background(), remote+"/missing.txt")
+	var status *sftp.StatusError
+	fmt.Println(errors.As(err, &status), errors.Is(err, fs.ErrNotExist))
+	fmt.Println(status)
+	// Output:
+	// true true
+	// No such file or directory
+}
