@@ -218,24 +218,14 @@ func strtolWhole(s string) (int, bool) {
 
 // setSFTPOpt takes -X buffer=N or -X nrequests=N, as sftp 9.2 does.
 func (o *Options) setSFTPOpt(arg string) error {
-	if v, ok := strings.CutPrefix(arg, "buffer="); ok {
-		n, err := cmdline.ScanScaled(v)
-		if err == nil && (n <= 0 || n > 256*1024) {
-			err = cmdline.ErrInvalid
-		}
-		if err != nil {
-			return fatal(fmt.Sprintf("Invalid buffer size \"%s\": %v", v, err))
-		}
-		o.BufferSize = int(n)
-		return nil
+	buffer, requests, msg := cmdline.TransferOption(arg)
+	switch {
+	case msg != "":
+		return fatal(msg)
+	case buffer > 0:
+		o.BufferSize = buffer
+	default:
+		o.Requests = requests
 	}
-	if v, ok := strings.CutPrefix(arg, "nrequests="); ok {
-		n, errstr := cmdline.Strtonum(v, 1, 256*1024)
-		if errstr != "" {
-			return fatal(fmt.Sprintf("Invalid number of requests \"%s\": %s", v, errstr))
-		}
-		o.Requests = int(n)
-		return nil
-	}
-	return fatal("Invalid -X option")
+	return nil
 }
