@@ -24,11 +24,7 @@ import (
 func testClient(t *testing.T, handle func(ch ssh.Channel, command string) uint32) (*scp.Client, string) {
 	t.Helper()
 	root := t.TempDir()
-	srv, err := newSSHServer(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.handle = handle
+	srv := &sshServer{root: root, handle: handle}
 	conn, err := srv.connect()
 	if err != nil {
 		t.Fatal(err)

@@ -29,10 +29,7 @@ func setup(remoteFiles, localFiles map[string]string) (conn *ssh.Client, local, 
 	local, remote = filepath.Join(top, "local"), filepath.Join(top, "remote")
 	write(remote, remoteFiles)
 	write(local, localFiles)
-	srv, err := newSSHServer(remote)
-	if err != nil {
-		log.Fatal(err)
-	}
+	srv := &sshServer{root: remote}
 	if conn, err = srv.connect(); err != nil {
 		log.Fatal(err)
 	}

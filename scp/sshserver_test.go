@@ -2,11 +2,8 @@ package scp_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/goscp/goscp/internal/memsshd"
 	"github.com/goscp/goscp/scp"
 )
 
@@ -21,90 +19,20 @@ import (
 // for the "scp -t" and "scp -f" commands a Client sends, on the files
 // under a directory, which is both its root and its login directory.
 type sshServer struct {
-	root   string
-	config *ssh.ServerConfig
-	key    ssh.PublicKey
+	root string
 	// handle, if not nil, runs each command instead, for tests of what a
 	// broken or hostile server does.
 	handle func(ch ssh.Channel, command string) (status uint32)
 }
 
-// newSSHServer serves the files under root.
-func newSSHServer(root string) (*sshServer, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		return nil, err
-	}
-	config := &ssh.ServerConfig{NoClientAuth: true}
-	config.AddHostKey(signer)
-	return &sshServer{root: root, config: config, key: signer.PublicKey()}, nil
-}
-
-// connect returns a client connected to the server over 127.0.0.1 (not
-// net.Pipe, whose writes block until read: both sides of SSH write first).
+// connect returns a client connected to the server over 127.0.0.1.
 func (s *sshServer) connect() (*ssh.Client, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	defer l.Close()
-	go func() {
-		if nc, err := l.Accept(); err == nil {
-			s.serveConn(nc)
-		}
-	}()
-	config := &ssh.ClientConfig{User: "alice", HostKeyCallback: ssh.FixedHostKey(s.key)}
-	return ssh.Dial("tcp", l.Addr().String(), config)
-}
-
-func (s *sshServer) serveConn(nc net.Conn) {
-	conn, chans, reqs, err := ssh.NewServerConn(nc, s.config)
-	if err != nil {
-		nc.Close()
-		return
-	}
-	defer conn.Close()
-	go ssh.DiscardRequests(reqs)
-	for nch := range chans {
-		if nch.ChannelType() != "session" {
-			nch.Reject(ssh.UnknownChannelType, "only sessions")
-			continue
-		}
-		ch, reqs, err := nch.Accept()
-		if err != nil {
-			continue
-		}
-		go s.serveSession(ch, reqs)
-	}
-}
-
-// serveSession runs the first exec request of a session.
-func (s *sshServer) serveSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
-	defer ch.Close()
-	for req := range reqs {
-		if req.Type != "exec" {
-			req.Reply(false, nil)
-			continue
-		}
-		var exec struct{ Command string }
-		if err := ssh.Unmarshal(req.Payload, &exec); err != nil {
-			req.Reply(false, nil)
-			continue
-		}
-		req.Reply(true, nil)
-		go ssh.DiscardRequests(reqs)
-		run := s.run
+	return memsshd.Dial("exec", func(ch ssh.Channel, command string) uint32 {
 		if s.handle != nil {
-			run = s.handle
+			return s.handle(ch, command)
 		}
-		status := run(ch, exec.Command)
-		ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
-		return
-	}
+		return s.run(ch, command)
+	})
 }
 
 // run serves one scp command line and returns its exit status.
