@@ -402,19 +402,30 @@ func compare(c dcase, ref, got result) []string {
 	if gs != rs {
 		d = append(d, "stderr:\n"+lineDiff(gs, rs))
 	}
-	times := c.preservesTimes()
-	names := map[string]bool{}
-	for n := range ref.tree {
+	return append(d, treeDiff(got.tree, ref.tree, ref.initial, nil, c.preservesTimes())...)
+}
+
+// treeDiff compares got's tree with OpenSSH's (ref) entry by entry, over
+// the names of both and of extra (nil for none); an entry not in initial
+// is a new one, whose access time counts.
+func treeDiff(got, ref map[string]entry, initial, extra map[string]bool, times bool) []string {
+	names := maps.Clone(extra)
+	if names == nil {
+		names = map[string]bool{}
+	}
+	for n := range ref {
 		names[n] = true
 	}
-	for n := range got.tree {
+	for n := range got {
 		names[n] = true
 	}
+	var d []string
 	for _, n := range slices.Sorted(maps.Keys(names)) {
-		g, gok := got.tree[n]
-		r, rok := ref.tree[n]
-		gs, rs := g.render(times, !ref.initial[n]), r.render(times, !ref.initial[n])
+		g, gok := got[n]
+		r, rok := ref[n]
+		gs, rs := g.render(times, !initial[n]), r.render(times, !initial[n])
 		switch {
+		case !gok && !rok:
 		case !rok:
 			d = append(d, fmt.Sprintf("tree: %s: only in ours: %s", n, gs))
 		case !gok:

@@ -7,11 +7,9 @@ package e2e
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -278,29 +276,7 @@ func compareSFTP(c sftpCase, ref, got sftpRun) []string {
 	if got.stderr != ref.stderr {
 		d = append(d, "stderr:\n"+lineDiff(got.stderr, ref.stderr))
 	}
-	times := c.opt&sftpTimes != 0
-	names := maps.Clone(ref.initial)
-	for n := range ref.tree {
-		names[n] = true
-	}
-	for n := range got.tree {
-		names[n] = true
-	}
-	for _, n := range slices.Sorted(maps.Keys(names)) {
-		g, gok := got.tree[n]
-		r, rok := ref.tree[n]
-		gs, rs := g.render(times, !ref.initial[n]), r.render(times, !ref.initial[n])
-		switch {
-		case !gok && !rok:
-		case !rok:
-			d = append(d, fmt.Sprintf("tree: %s: only in ours: %s", n, gs))
-		case !gok:
-			d = append(d, fmt.Sprintf("tree: %s: missing (OpenSSH: %s)", n, rs))
-		case gs != rs:
-			d = append(d, fmt.Sprintf("tree: %s:\n  got     %s\n  OpenSSH %s", n, gs, rs))
-		}
-	}
-	return d
+	return append(d, treeDiff(got.tree, ref.tree, ref.initial, ref.initial, c.opt&sftpTimes != 0)...)
 }
 
 // checkSFTPExpectations tests OpenSSH's run against what the case says.
