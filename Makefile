@@ -1,9 +1,11 @@
 GO       ?= go
 BIN      ?= bin/scp
+SFTP_BIN ?= bin/sftp
 PREFIX   ?= /usr/local
 CROSS    := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64 freebsd/arm64
-# The commands under cmd/ that cross and dist build.
-CMDS     := scp
+# The commands under cmd/ that cross and dist build; each has its page doc/NAME.1.
+CMDS     := scp sftp
+MANPAGES := $(CMDS:%=doc/%.1)
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/goscp/goscp/internal/version.Version=$(VERSION)
 
@@ -11,6 +13,7 @@ LDFLAGS  := -X github.com/goscp/goscp/internal/version.Version=$(VERSION)
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/scp
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(SFTP_BIN) ./cmd/sftp
 
 # Installs what test, demo, bench and man need when run as root; otherwise
 # each of those targets names what is missing and stops (scripts/setup.sh).
@@ -54,17 +57,21 @@ demo: need-demo build
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/scp
+	install -D -m 0755 $(SFTP_BIN) $(DESTDIR)$(PREFIX)/bin/sftp
 	install -D -m 0644 doc/scp.1 $(DESTDIR)$(PREFIX)/share/man/man1/scp.1
+	install -D -m 0644 doc/sftp.1 $(DESTDIR)$(PREFIX)/share/man/man1/sftp.1
 
-# The man page must render without a single warning, through man-db as a
+# Each man page must render without a single warning, through man-db as a
 # user sees it and through groff with every warning turned on. Both tools
 # exit 0 on warnings, so anything on stderr fails the target.
 man: need-man
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
-	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l doc/scp.1 >/dev/null 2>"$$log"; \
-	groff -man -Tutf8 -ww -z doc/scp.1 2>>"$$log"; \
-	if [ -s "$$log" ]; then cat "$$log" >&2; exit 1; fi; \
-	echo "doc/scp.1: renders without warnings"
+	for page in $(MANPAGES); do \
+		LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l $$page >/dev/null 2>"$$log"; \
+		groff -man -Tutf8 -ww -z $$page 2>>"$$log"; \
+		if [ -s "$$log" ]; then echo "$$page:" >&2; cat "$$log" >&2; exit 1; fi; \
+		echo "$$page: renders without warnings"; \
+	done
 
 cross:
 	@set -e; for target in $(CROSS); do \

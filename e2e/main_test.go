@@ -8,8 +8,11 @@ import (
 	"testing"
 )
 
-// opensshSCP is the reference implementation.
-const opensshSCP = "/usr/bin/scp"
+// opensshSCP and opensshSFTP are the reference implementations.
+const (
+	opensshSCP  = "/usr/bin/scp"
+	opensshSFTP = "/usr/bin/sftp"
+)
 
 var (
 	// ours is the program under test: SCP_UNDER_TEST or the binary built
@@ -20,6 +23,10 @@ var (
 	oursBin string
 	// oursSerial is set when ours runs with -X serial (GOSCP_E2E_SERIAL).
 	oursSerial bool
+	// oursSFTP is the sftp under test: SFTP_UNDER_TEST or the binary built
+	// from ./cmd/sftp. Empty when the build failed (oursSFTPErr says why).
+	oursSFTP    string
+	oursSFTPErr error
 	// workDir is removed after the tests.
 	workDir string
 )
@@ -37,18 +44,8 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(workDir)
 
-	if p := os.Getenv("SCP_UNDER_TEST"); p != "" {
-		ours, oursErr = filepath.Abs(p)
-		if oursErr == nil {
-			_, oursErr = os.Stat(ours)
-		}
-		if oursErr != nil {
-			oursErr = fmt.Errorf("SCP_UNDER_TEST=%s: %w", p, oursErr)
-			ours = ""
-		}
-	} else {
-		ours, oursErr = build(filepath.Join(workDir, "build"))
-	}
+	ours, oursErr = underTest("SCP_UNDER_TEST", "scp")
+	oursSFTP, oursSFTPErr = underTest("SFTP_UNDER_TEST", "sftp")
 	if ours != "" && os.Getenv("GOSCP_E2E_SERIAL") != "" {
 		oursSerial = true
 		ours, oursErr = serialWrapper(ours, filepath.Join(workDir, "serial"))
@@ -67,18 +64,35 @@ func testMain(m *testing.M) int {
 	return m.Run()
 }
 
-// build compiles ./cmd/scp into dir and returns the binary's path.
-func build(dir string) (string, error) {
+// underTest returns the program named by the environment variable env, or
+// else builds ./cmd/name.
+func underTest(env, name string) (string, error) {
+	p := os.Getenv(env)
+	if p == "" {
+		return build(filepath.Join(workDir, "build"), name)
+	}
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		_, err = os.Stat(abs)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s=%s: %w", env, p, err)
+	}
+	return abs, nil
+}
+
+// build compiles ./cmd/name into dir and returns the binary's path.
+func build(dir, name string) (string, error) {
 	// go test puts its own GOROOT/bin first in PATH.
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(dir, "scp")
-	cmd := exec.Command(gobin, "build", "-o", out, "./cmd/scp")
+	out := filepath.Join(dir, name)
+	cmd := exec.Command(gobin, "build", "-o", out, "./cmd/"+name)
 	cmd.Dir = ".." // the module root
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/scp: %v\n%s", err, b)
+		return "", fmt.Errorf("go build ./cmd/%s: %v\n%s", name, err, b)
 	}
 	return out, nil
 }
@@ -109,6 +123,16 @@ func needOurs(t testing.TB) string {
 		t.Fatalf("program under test unavailable: %v", oursErr)
 	}
 	return ours
+}
+
+// needOursSFTP returns the sftp under test, failing the test (not skipping
+// it) if it could not be built.
+func needOursSFTP(t testing.TB) string {
+	t.Helper()
+	if oursSFTPErr != nil {
+		t.Fatalf("sftp under test unavailable: %v", oursSFTPErr)
+	}
+	return oursSFTP
 }
 
 // needOpenSSH skips the test if the reference scp is missing.

@@ -6,7 +6,7 @@
 # owner root, every time the last commit's, gzip without a name or time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${GO:=go}" "${VERSION:=dev}" "${LDFLAGS:=}" "${CMDS:=scp}"
+: "${GO:=go}" "${VERSION:=dev}" "${LDFLAGS:=}" "${CMDS:=scp sftp}"
 : "${TARGETS:=linux/amd64}"
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 

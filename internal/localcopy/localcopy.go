@@ -47,6 +47,10 @@ const bufferSize = 256 << 10
 // itself. It prints cp's messages (prefixed "cp: ") to opts.Stderr and
 // returns false when cp would exit non-zero.
 func Copy(src, target string, opts Options) bool {
+	return newCopier(opts).run(src, target)
+}
+
+func newCopier(opts Options) *copier {
 	c := &copier{opts: opts, out: opts.Stderr, root: isRoot(), ctx: opts.Context}
 	if c.out == nil {
 		c.out = io.Discard
@@ -54,7 +58,7 @@ func Copy(src, target string, opts Options) bool {
 	if c.ctx == nil {
 		c.ctx = context.Background()
 	}
-	return c.run(src, target)
+	return c
 }
 
 // copier is one Copy call: one cp process.
@@ -67,11 +71,11 @@ type copier struct {
 	// "into itself" message wherever in the tree it is found.
 	topSrc, topDst string
 	// seen are the directories GNU cp remembers for one operand: the
-	// source operand itself and the first directory it creates. Meeting
-	// one of them again inside the source tree means the copy is going
-	// into itself.
-	seen         []seenDir
-	firstDirMade bool
+	// source operand itself and each directory it creates whose parent it
+	// did not create (the top of every new subtree). Meeting one of them
+	// again inside the source tree means the copy is going into itself;
+	// any other directory made is reached only through one of those.
+	seen []seenDir
 	// intoSelf: the copy met itself; cp abandons the operand's tree.
 	intoSelf bool
 	// ancestors are the source directories being copied, outermost first.
@@ -185,7 +189,7 @@ func (c *copier) copy(src, dst string, sst fileInfo, newDst, operand bool) bool 
 			}
 			return false
 		}
-		return c.copyDir(src, dst, sst, exists)
+		return c.copyDir(src, dst, sst, exists, !newDst)
 	case kindRegular:
 		return c.copyFile(src, dst, sst, exists)
 	case kindSymlink:
@@ -241,7 +245,10 @@ func (c *copier) recall(fi fileInfo) (string, bool) {
 	return "", false
 }
 
-func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
+// copyDir copies a directory and its contents. topMade says a directory
+// made at dst starts a new subtree (its parent was not made by this copy),
+// so it is remembered for the "into itself" check.
+func (c *copier) copyDir(src, dst string, sst fileInfo, exists, topMade bool) bool {
 	for _, a := range c.ancestors {
 		if sameInode(a, sst) {
 			// Only a mount can bring a directory back inside itself when
@@ -267,8 +274,7 @@ func (c *copier) copyDir(src, dst string, sst fileInfo, exists bool) bool {
 			c.fail("cannot stat %s: %s", quote(dst), strerror.Text(err))
 			return false
 		}
-		if !c.firstDirMade {
-			c.firstDirMade = true
+		if topMade {
 			c.seen = append(c.seen, seenDir{made, dst})
 		}
 		// The owner must be able to fill it; its mode is put back after.

@@ -2,7 +2,8 @@ package sftpcli
 
 // Limits of sftp's line splitter: a line of at most maxLineLen bytes, whose
 // words (with their escapes and terminators) fit in maxLineLen+1 bytes, and
-// at most maxArgs words before more input is seen.
+// at most maxArgs words before more input is seen. (sftp reads lines of at
+// most 2047 bytes, so in a session only the word limit is ever met.)
 const (
 	maxLineLen = 8191
 	maxArgs    = 128
@@ -20,7 +21,7 @@ const (
 	errUnterminated = lineError("Unterminated quoted argument")
 )
 
-// splitState is where splitLine is: between words, in a bare word, or
+// splitState is where the splitter is: between words, in a bare word, or
 // inside quotes.
 type splitState int
 
@@ -41,118 +42,149 @@ func splitLine(line string) ([]string, error) {
 	if len(line) > maxLineLen {
 		return nil, errTooLong
 	}
-	var (
-		words []string
-		cur   []byte
-		size  int // bytes used so far, counting each word's terminator
-		state = stStart
-	)
-	startWord := func(s splitState) {
-		state = s
-		cur = cur[:0]
-	}
-	endWord := func() {
-		words = append(words, string(cur))
-		size += len(cur) + 1
-		state = stStart
-	}
+	var sp splitter
 	for i := 0; ; i++ {
-		if len(words) > maxArgs {
+		if len(sp.words) > maxArgs {
 			return nil, errTooManyArgs
 		}
 		if i == len(line) {
-			if state == stSingle || state == stDouble {
-				return nil, errUnterminated
-			}
-			if state == stUnquoted {
-				endWord()
-			}
-			return words, nil
+			return sp.finish()
 		}
-		c := line[i]
-		switch {
+		var err error
+		switch c := line[i]; {
 		case isSpace(c):
-			switch state {
-			case stUnquoted:
-				endWord()
-			case stSingle, stDouble:
-				cur = append(cur, c)
-			}
+			sp.space(c)
 		case c == '"' || c == '\'':
-			q := stSingle
-			if c == '"' {
-				q = stDouble
-			}
-			switch state {
-			case stStart:
-				startWord(q)
-			case stUnquoted:
-				state = q
-			case q:
-				state = stUnquoted
-			default:
-				cur = append(cur, c)
-			}
+			sp.quote(c)
 		case c == '\\':
 			if i+1 == len(line) {
-				// A trailing backslash escapes nothing; in quotes the
-				// quote stays open.
-				if state == stSingle || state == stDouble {
-					return nil, errUnterminated
-				}
-				if state == stStart {
-					startWord(stUnquoted)
-				}
-				endWord()
-				return words, nil
+				// A trailing backslash escapes nothing, and in quotes
+				// the quote stays open.
+				sp.begin()
+				return sp.finish()
 			}
-			next := line[i+1]
 			i++
-			if state == stSingle || state == stDouble {
-				quote := byte('\'')
-				if state == stDouble {
-					quote = '"'
-				}
-				switch {
-				case next == quote:
-					cur = append(cur, next)
-				case isGlobMeta(next):
-					// The glob undoes one level, the path keeps the other.
-					if size+len(cur) >= maxLineLen+1-5 {
-						return nil, errTooLong
-					}
-					cur = append(cur, '\\', '\\', '\\', next)
-				default:
-					cur = append(cur, '\\', next)
-				}
-				continue
-			}
-			if state == stStart {
-				startWord(stUnquoted)
-			}
-			if isGlobMeta(next) || next == '\\' {
-				cur = append(cur, '\\', next)
-			} else {
-				cur = append(cur, next)
-			}
-		case c == '#' && (state == stStart || state == stUnquoted):
-			if state == stUnquoted {
-				endWord()
-			}
-			return words, nil
+			err = sp.escape(line[i])
+		case c == '#' && !sp.quoted():
+			return sp.finish()
 		default:
-			if state == stStart {
-				startWord(stUnquoted)
-			}
-			if (state == stSingle || state == stDouble) && isGlobMeta(c) {
-				if size+len(cur) >= maxLineLen+1-3 {
-					return nil, errTooLong
-				}
-				cur = append(cur, '\\')
-			}
-			cur = append(cur, c)
+			err = sp.plain(c)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
+}
+
+// splitter holds splitLine's words and the one being read.
+type splitter struct {
+	words []string
+	cur   []byte
+	size  int // bytes of sftp's buffer used by the words before cur
+	state splitState
+}
+
+func (sp *splitter) quoted() bool { return sp.state == stSingle || sp.state == stDouble }
+
+// begin starts a bare word if none is being read.
+func (sp *splitter) begin() {
+	if sp.state == stStart {
+		sp.state = stUnquoted
+		sp.cur = sp.cur[:0]
+	}
+}
+
+// grow fails as sftp does when a word would grow past its buffer.
+func (sp *splitter) grow(by int) error {
+	if sp.size+len(sp.cur) >= maxLineLen+1-by {
+		return errTooLong
+	}
+	return nil
+}
+
+func (sp *splitter) endWord() {
+	sp.words = append(sp.words, string(sp.cur))
+	sp.size += len(sp.cur) + 1
+	sp.state = stStart
+}
+
+func (sp *splitter) finish() ([]string, error) {
+	if sp.quoted() {
+		return nil, errUnterminated
+	}
+	if sp.state == stUnquoted {
+		sp.endWord()
+	}
+	return sp.words, nil
+}
+
+func (sp *splitter) space(c byte) {
+	switch sp.state {
+	case stUnquoted:
+		sp.endWord()
+	case stSingle, stDouble:
+		sp.cur = append(sp.cur, c)
+	}
+}
+
+func (sp *splitter) quote(c byte) {
+	q := stSingle
+	if c == '"' {
+		q = stDouble
+	}
+	switch sp.state {
+	case stStart:
+		sp.state = q
+		sp.cur = sp.cur[:0]
+	case stUnquoted:
+		sp.state = q
+	case q:
+		sp.state = stUnquoted
+	default:
+		sp.cur = append(sp.cur, c)
+	}
+}
+
+// escape takes the byte after a backslash.
+func (sp *splitter) escape(next byte) error {
+	if !sp.quoted() {
+		sp.begin()
+		if isGlobMeta(next) || next == '\\' {
+			sp.cur = append(sp.cur, '\\', next)
+		} else {
+			sp.cur = append(sp.cur, next)
+		}
+		return nil
+	}
+	quote := byte('\'')
+	if sp.state == stDouble {
+		quote = '"'
+	}
+	switch {
+	case next == quote:
+		sp.cur = append(sp.cur, next)
+	case isGlobMeta(next):
+		// The glob undoes one level, the path keeps the other.
+		if err := sp.grow(5); err != nil {
+			return err
+		}
+		sp.cur = append(sp.cur, '\\', '\\', '\\', next)
+	default:
+		sp.cur = append(sp.cur, '\\', next)
+	}
+	return nil
+}
+
+func (sp *splitter) plain(c byte) error {
+	sp.begin()
+	if sp.quoted() && isGlobMeta(c) {
+		if err := sp.grow(3); err != nil {
+			return err
+		}
+		sp.cur = append(sp.cur, '\\')
+	}
+	sp.cur = append(sp.cur, c)
+	return nil
 }
 
 // isSpace is C's isspace in the C locale.

@@ -9,7 +9,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/goscp/goscp/internal/strerror"
 	"github.com/goscp/goscp/scp/sftp"
@@ -68,7 +67,7 @@ func (s *session) dispatchSimple(cmd *command) error {
 	case cmdShell:
 		s.shell(cmd.rest)
 	case cmdLumask:
-		syscall.Umask(int(cmd.num & 0o777))
+		setUmask(cmd.num)
 		fmt.Fprintf(s.stdout, "Local umask: %03o\n", cmd.num)
 	case cmdPwd:
 		s.printf("Remote working directory: %s\n", s.pwd)
@@ -224,7 +223,9 @@ func (s *session) rm(cmd *command) error {
 // result is that of the last match tried, and in a batch the first failure
 // stops the loop.
 func (s *session) eachMatch(pattern string, fn func(path string) error) error {
-	matches, _ := s.remoteGlob(makeAbsolutePwdGlob(pattern, s.pwd), globNoCheck)
+	// The pattern is never absent here: "" (given as such) means the
+	// working directory with a "/" after it, as in sftp.
+	matches, _ := s.remoteGlob(makeAbsolute(pattern, escapeGlob(s.pwd)), globNoCheck)
 	var err error
 	for _, m := range matches {
 		if s.ctx.Err() != nil {

@@ -31,6 +31,10 @@ const (
 // `File "%s" not found.`, its ls `Can't ls: "%s" not found`.
 var errNoMatch = errors.New("no match")
 
+// errListFailed is a directory the server would not list; the reason
+// has been printed.
+var errListFailed = errors.New("cannot list directory")
+
 // maxPath is PATH_MAX: glob(3) refuses longer patterns and paths.
 const maxPath = 4096
 
@@ -227,32 +231,50 @@ func (g *globber) found(path string) error {
 type remoteFS struct{ s *session }
 
 func (r remoteFS) readDir(dir string) ([]string, error) {
-	list, err := r.s.client.ReadDir(r.s.ctx, dir)
+	list, err := r.s.listDir(dir)
+	if errors.Is(err, errListFailed) {
+		return nil, nil
+	}
 	if err != nil {
-		var pe *fs.PathError
+		return nil, err
+	}
+	names := make([]string, len(list))
+	for i, fi := range list {
+		names[i] = fi.Name()
+	}
+	return names, nil
+}
+
+// listDir reads the directory dir as sftp's do_readdir does. A failure the
+// server reports is printed and returned as errListFailed; names that
+// could lead out of dir are printed and dropped.
+func (s *session) listDir(dir string) ([]*sftp.FileInfo, error) {
+	list, err := s.client.ReadDir(s.ctx, dir)
+	if err != nil {
 		var se *sftp.StatusError
 		if !errors.As(err, &se) {
 			return nil, err
 		}
+		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Op == "opendir" {
-			r.s.errorf("remote readdir(\"%s\"): %s", dir, se)
+			s.errorf("remote readdir(\"%s\"): %s", dir, se)
 		} else {
-			r.s.errorf("Couldn't read directory: %s", se)
+			s.errorf("Couldn't read directory: %s", se)
 		}
-		return nil, nil
+		return nil, errListFailed
 	}
-	names := make([]string, 0, len(list))
+	entries := list[:0]
 	for _, fi := range list {
 		n := fi.Name()
-		// A name with "/" could lead outside dir (sftp says so too);
-		// NUL ends a C string and "" names dir itself.
+		// "/" could lead out of dir (sftp refuses it too); NUL would
+		// end the name in C, and "" names dir itself.
 		if n == "" || strings.ContainsAny(n, "/\x00") {
-			r.s.errorf("Server sent suspect path \"%s\" during readdir of \"%s\"", n, dir)
+			s.errorf("Server sent suspect path \"%s\" during readdir of \"%s\"", n, dir)
 			continue
 		}
-		names = append(names, n)
+		entries = append(entries, fi)
 	}
-	return names, nil
+	return entries, nil
 }
 
 func (r remoteFS) lstat(name string) (fs.FileInfo, error) {

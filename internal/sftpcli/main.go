@@ -99,6 +99,7 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 		stdout:    stdout,
 		stderr:    stderr,
 		quiet:     o.Quiet,
+		logQuiet:  o.LogQuiet,
 		meter:     progress.New(stdout, false),
 		showMeter: !o.Quiet && term.IsTerminal(int(stderr.Fd())),
 	}

@@ -33,9 +33,10 @@ type Options struct {
 	Port       int      // -P; 0 when not given
 	Verbose    int      // count of -v
 
-	Quiet bool      // -q, or -b without -N: no meter, no "Connected to", no "Fetching"
-	Batch bool      // -b: an error not ignored ends the session
-	Input io.Reader // the commands: stdin, or -b's file (nil: stdin)
+	Quiet    bool      // -q, or -b without -N: no meter, no "Connected to", no "Fetching"
+	LogQuiet bool      // -q: no informational log lines either ("Retrieving", "not a regular file")
+	Batch    bool      // -b: an error not ignored ends the session
+	Input    io.Reader // the commands: stdin, or -b's file (nil: stdin)
 	// Resume, Fsync, Preserve and Recursive apply to every get and put
 	// (-a -f -p -r).
 	Resume, Fsync, Preserve, Recursive bool
@@ -104,7 +105,7 @@ func (o *Options) set(letter byte, arg string, stdin io.Reader) error {
 	case 'F', 'J', 'c', 'i', 'o':
 		o.setSSHValue(letter, arg)
 	case 'q':
-		o.Quiet = true
+		o.Quiet, o.LogQuiet = true, true
 		o.SSHArgs = append(o.SSHArgs, "-q")
 	case 'v':
 		if o.Verbose < 3 {

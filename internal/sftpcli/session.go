@@ -33,6 +33,8 @@ type session struct {
 
 	// The command line's -a -f -p -r, applied to every get and put.
 	global struct{ resume, fsync, preserve, recursive bool }
+
+	logQuiet bool // -q: sftp's informational messages (its logit) are not shown
 }
 
 // errorf prints an error as sftp's log does: made safe by strnvis, on stderr, ending
@@ -53,10 +55,16 @@ var errReported = errors.New("sftp: command failed")
 // status worded as OpenSSH words it, and returns err. When the connection is
 // gone it prints nothing: the session ends with sftp's "Connection closed".
 func (s *session) report(err error, format string, args ...any) error {
-	if !errors.Is(err, sftp.ErrConnLost) {
+	if !connLost(err) {
 		s.errorf("%s: %s", fmt.Sprintf(format, args...), fxText(err))
 	}
 	return err
+}
+
+// connLost reports whether err ends the session rather than one command:
+// the connection is gone. Such errors are returned as they are, unprinted.
+func connLost(err error) bool {
+	return errors.Is(err, sftp.ErrConnLost) || errors.Is(err, sftp.ErrClosed)
 }
 
 // fxText is the reason of a failed request: the status as OpenSSH's client
