@@ -30,62 +30,44 @@ import (
 	"github.com/goscp/goscp/internal/sshdtest"
 )
 
-// shOpenSSH is OpenSSH's sftp.
-const shOpenSSH = "/usr/bin/sftp"
-
 // shWork is where a run happens, under its root: deep enough that a name
 // climbing out of the target with "../" still lands inside the snapshot.
 const shWork = "a/b/c/work"
 
 var (
-	shBuildOnce          sync.Once
-	shFakeBin, shOursBin string
-	shFakeErr, shOursErr error
+	shFakeOnce sync.Once
+	shFakeBin  string
+	shFakeErr  error
 )
 
-// shBuild builds the fake and, unless SFTP_UNDER_TEST names it, our sftp.
-func shBuild(t *testing.T) {
+// shBuildFake builds the fake server once.
+func shBuildFake(t *testing.T) {
 	t.Helper()
-	shBuildOnce.Do(func() {
-		dir := filepath.Join(workDir, "sftphostile")
-		shFakeBin, shFakeErr = shGoBuild(dir, "sftpfake", "./internal/sftpfake")
-		if p := os.Getenv("SFTP_UNDER_TEST"); p != "" {
-			if shOursBin, shOursErr = filepath.Abs(p); shOursErr == nil {
-				_, shOursErr = os.Stat(shOursBin)
-			}
+	shFakeOnce.Do(func() {
+		gobin, err := exec.LookPath("go")
+		if err != nil {
+			shFakeErr = err
 			return
 		}
-		shOursBin, shOursErr = shGoBuild(dir, "sftp", "./cmd/sftp")
+		shFakeBin = filepath.Join(workDir, "sftphostile", "sftpfake")
+		cmd := exec.Command(gobin, "build", "-o", shFakeBin, "./internal/sftpfake")
+		cmd.Dir = ".." // the module root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			shFakeErr = fmt.Errorf("go build ./internal/sftpfake: %v\n%s", err, b)
+		}
 	})
 	if shFakeErr != nil {
 		t.Fatalf("the fake SFTP server: %v", shFakeErr)
 	}
 }
 
-func shGoBuild(dir, name, pkg string) (string, error) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, name)
-	cmd := exec.Command(gobin, "build", "-o", out, pkg)
-	cmd.Dir = ".."
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-	}
-	return out, nil
-}
-
-// shProg is who's sftp; ours failing to build fails the test.
+// shProg is who's sftp.
 func shProg(t *testing.T, who string) string {
 	t.Helper()
 	if who == whoOpenSSH {
-		return shOpenSSH
+		return opensshSFTP
 	}
-	if shOursErr != nil {
-		t.Fatalf("sftp under test unavailable: %v", shOursErr)
-	}
-	return shOursBin
+	return needOursSFTP(t)
 }
 
 // shServer is an sshd whose subsystem hostile-NAME is the fake playing
@@ -100,7 +82,7 @@ type shServer struct {
 // scenario.
 func startSHServer(t *testing.T, cases map[string]string) *shServer {
 	t.Helper()
-	shBuild(t)
+	shBuildFake(t)
 	dir := t.TempDir()
 	s := &shServer{events: map[string]*shEvents{}, commands: map[string]string{}}
 	var extra []string
