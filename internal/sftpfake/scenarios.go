@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"strings"
@@ -162,11 +163,34 @@ var scenarios = map[string]*scenario{
 	"stall-read": {read: func(s *server, id uint32, f *node, off uint64, n uint32) error {
 		return s.stall("stall-read")
 	}},
+	"stall-write": {intercept: func(s *server, r *request) (bool, error) {
+		if r.typ != fxpWrite {
+			return false, nil
+		}
+		return true, s.stall("stall-write")
+	}},
 	"stall-readdir": {intercept: func(s *server, r *request) (bool, error) {
 		if r.typ != fxpReaddir {
 			return false, nil
 		}
 		return true, s.stall("stall-readdir")
+	}},
+
+	// A directory that never ends: every READDIR gets 50 more names.
+	"endless-dir": {intercept: func(s *server, r *request) (bool, error) {
+		if r.typ != fxpReaddir {
+			return false, nil
+		}
+		m := newMsg(fxpName).u32(r.id).u32(50)
+		for range 50 {
+			s.names++
+			if s.names == endlessDirNotify {
+				s.notify("endless-dir")
+			}
+			n := fileNode(fmt.Sprintf("e%09d", s.names), 1)
+			m.str(n.name).str(n.long()).attrs(n)
+		}
+		return true, s.send(m)
 	}},
 
 	// VERSION replies with junk.
@@ -207,6 +231,10 @@ var scenarios = map[string]*scenario{
 // endlessNotify is the offset at which "endless" tells the test: far past
 // the size it gave, so the client has read on regardless.
 const endlessNotify = 16 << 20
+
+// endlessDirNotify is the count of names at which "endless-dir" tells the
+// test.
+const endlessDirNotify = 100000
 
 // replaceType answers every request of type typ with the message mk makes.
 func replaceType(typ byte, mk func(id uint32) *msg) func(s *server, r *request) (bool, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strconv"
 	"syscall"
 )
@@ -34,6 +35,7 @@ type server struct {
 	handles map[string]*handle
 	next    int
 	reads   int // READ requests seen
+	names   int // names sent by endless-dir
 }
 
 // serve runs the session until the client goes away.
@@ -99,6 +101,8 @@ func (s *server) handle(r *request) error {
 		return s.readdir(r)
 	case fxpRead:
 		return s.read(r)
+	case fxpWrite:
+		return s.status(r.id, fxOK, "Success") // the fake keeps nothing
 	case fxpClose:
 		delete(s.handles, r.body.str())
 		return s.status(r.id, fxOK, "Success")
@@ -120,9 +124,14 @@ func (s *server) list(p string) []*node {
 	return honestList(p)
 }
 
+// open opens a file or directory; a file that does not exist is made up
+// (empty) when the client asks to create it.
 func (s *server) open(r *request) error {
 	p := resolve(r.body.str())
 	n, ok := s.stat(p)
+	if !ok && r.typ == fxpOpen && r.body.u32()&pflagCreat != 0 {
+		n, ok = fileNode(path.Base(p), 0), true
+	}
 	switch {
 	case !ok:
 		return s.status(r.id, fxNoSuchFile, "No such file")

@@ -14,6 +14,7 @@ const (
 	fxpOpen          = 3
 	fxpClose         = 4
 	fxpRead          = 5
+	fxpWrite         = 6
 	fxpLstat         = 7
 	fxpFstat         = 8
 	fxpOpendir       = 11
@@ -37,6 +38,9 @@ const (
 	fxFailure     = 4
 	fxUnsupported = 8
 )
+
+// pflagCreat is SSH_FXF_CREAT of OPEN.
+const pflagCreat = 0x8
 
 // Attribute flags.
 const (
