@@ -84,6 +84,7 @@ func startSHServer(t *testing.T, cases map[string]string) *shServer {
 	t.Helper()
 	shBuildFake(t)
 	dir := t.TempDir()
+	shCheckScenarios(t, cases)
 	s := &shServer{events: map[string]*shEvents{}, commands: map[string]string{}}
 	var extra []string
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
@@ -97,6 +98,22 @@ func startSHServer(t *testing.T, cases map[string]string) *shServer {
 	}
 	s.srv = sshdtest.Start(t, sshdtest.Config{Extra: extra})
 	return s
+}
+
+// shCheckScenarios fails the test if the fake lacks a scenario a case
+// names: a case whose server just dies would pass many checks.
+func shCheckScenarios(t *testing.T, cases map[string]string) {
+	t.Helper()
+	out, err := exec.Command(shFakeBin, "-list").Output()
+	if err != nil {
+		t.Fatalf("sftpfake -list: %v", err)
+	}
+	have := strings.Fields(string(out))
+	for name, sc := range cases {
+		if !slices.Contains(have, sc) {
+			t.Errorf("case %s: the fake has no scenario %q", name, sc)
+		}
+	}
 }
 
 // shEvents are the lines the fake writes on its FIFO. The test holds the

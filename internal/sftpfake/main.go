@@ -1,6 +1,7 @@
 // Command sftpfake is a lying SFTP server for the hostile tests of e2e.
 //
 //	sftpfake SCENARIO [EVENTS]
+//	sftpfake -list
 //
 // It speaks SFTP version 3 on stdin and stdout, as sshd's subsystem,
 // serving a small made-up tree (home /h: a file f, a directory d with
@@ -12,6 +13,9 @@
 // waits for (a stall begins, an endless file passes 16 MiB), so the test
 // synchronises on the server, not on time.
 //
+// -list prints the scenarios, one a line, so that the tests can check
+// the names they use.
+//
 // It is built by the e2e tests; it is a program rather than a re-executed
 // test binary so that sshd can run it, as any user, with a plain argv.
 package main
@@ -20,6 +24,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -34,15 +39,15 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 1 || len(args) > 2 {
-		return errors.New("usage: sftpfake SCENARIO [EVENTS]")
+		return errors.New("usage: sftpfake SCENARIO [EVENTS] | -list")
+	}
+	names := slices.Sorted(maps.Keys(scenarios))
+	if args[0] == "-list" {
+		_, err := fmt.Println(strings.Join(names, "\n"))
+		return err
 	}
 	sc, ok := scenarios[args[0]]
 	if !ok {
-		names := make([]string, 0, len(scenarios))
-		for n := range scenarios {
-			names = append(names, n)
-		}
-		slices.Sort(names)
 		return fmt.Errorf("unknown scenario %q (have %s)", args[0], strings.Join(names, " "))
 	}
 	s := &server{in: bufio.NewReader(os.Stdin), out: bufio.NewWriter(os.Stdout), sc: sc, handles: map[string]*handle{}}

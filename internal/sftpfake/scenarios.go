@@ -44,6 +44,15 @@ var scenarios = map[string]*scenario{
 		}
 		return l
 	}},
+	// A working directory with escapes, which pwd prints and every path
+	// of the session starts with.
+	"realpath": {intercept: func(s *server, r *request) (bool, error) {
+		if r.typ != fxpRealpath {
+			return false, nil
+		}
+		p := "/h" + escClear + escTitle
+		return true, s.send(newMsg(fxpName).u32(r.id).u32(1).str(p).str(p).u32(0))
+	}},
 	// `ls -l` prints the server's longnames.
 	"longname": {list: func(p string) []*node {
 		var l []*node
