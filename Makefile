@@ -32,7 +32,7 @@ test: need-test
 # The e2e suite again with our scp forced serial (-X serial) everywhere:
 # pipelined (the default) or not, it must agree with OpenSSH.
 test-serial: need-test
-	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 ./e2e
+	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 -skip '^TestSFTP' ./e2e
 
 # Scale suite: a sparse 4.5 GiB file, a 20,000-file tree, a 200-deep tree and
 # 255-byte names, each up and down with content checked and the client's peak
@@ -50,7 +50,7 @@ fuzz:
 # peak RSS, copies checked after every run (internal/bench). BENCH (a regexp
 # on scenario names), BENCH_RUNS and BENCH_RTT pass through the environment.
 bench: need-bench build
-	SCP=$(abspath $(BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
+	SCP=$(abspath $(BIN)) SFTP=$(abspath $(SFTP_BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
 
 demo: need-demo build
 	SCP=$(BIN) scripts/demo.sh

@@ -20,6 +20,11 @@ import (
 // failure.
 const proxyClosed = "kex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535\r\n"
 
+// proxyBrokenPipe is what OpenSSH's ssh says instead when it writes its
+// banner after the proxy died rather than reading first: a race of its
+// own, seen on a loaded machine, which the comparison takes as proxyClosed.
+const proxyBrokenPipe = "banner exchange: Connection to UNKNOWN port 65535: Broken pipe\r\n"
+
 // refused is ssh's message for a TCP connection refused.
 func refused(port int) string {
 	return "ssh: connect to host 127.0.0.1 port " + strconv.Itoa(port) + ": Connection refused\r\n"

@@ -24,7 +24,13 @@
 // -v (verbose_test.go), -3 errors (relay_test.go), the meter on a pty
 // (progress_test.go), hostile remotes, faults and bad input. Dropbear
 // (dropbear_test.go) is a second server for the table and for -3, and
-// PuTTY's pscp (pscp_test.go) a second client of our server role. The
+// PuTTY's pscp (pscp_test.go) a second client of our server role.
+//
+// TestSFTP (sftp_test.go) does the same for the sftp command: each case, a
+// batch script or piped commands with flags, runs with /usr/bin/sftp and
+// with ours (./cmd/sftp, or SFTP_UNDER_TEST) on identical trees, against
+// sshd with OpenSSH's sftp-server and with internal-sftp, comparing exit
+// status, stdout, stderr and both trees. The
 // password and one-time-code logins need root: they run sshd under a test
 // name whose PAM service, /etc/pam.d/goscp-sshd-*, the test writes and
 // removes again (a test binary killed meanwhile leaves that file behind).

@@ -189,11 +189,11 @@ ls -l 'glob/g-qs\\"'
 	{name: "missing-arguments", opt: sftpOnce, stdin: "get\nput\nrm\nrename a.txt\nln a.txt\nsymlink a.txt\nchmod 644\nchown\nchgrp 0\nmkdir\nrmdir\nlmkdir\nlumask\ncd d sub\ncp a.txt\nrename a b c\n", errs: "You must specify"},
 
 	// the command line
-	{name: "fetch-file", args: L{"sshdtest:{R}/d/one.txt"}, errs: connected, out: "Fetching {R}/d/one.txt to one.txt\n", want: L{"local/one.txt=one\n"}},
+	{name: "fetch-file", opt: sftpCloseRace, args: L{"sshdtest:{R}/d/one.txt"}, errs: connected, out: "Fetching {R}/d/one.txt to one.txt\n", want: L{"local/one.txt=one\n"}},
 	{name: "fetch-file-to-dir", args: L{"-q", "sshdtest:{R}/b.txt", "dest"}, want: L{"local/dest/b.txt=bravo, longer\n"}},
-	{name: "fetch-glob", args: L{"sshdtest:{R}/*.log", "dest/"}, errs: connected, want: L{"local/dest/x.log", "local/dest/y.log"}},
-	{name: "fetch-missing", exit: 1, args: L{"sshdtest:{R}/nope"}, errs: "not found"},
-	{name: "fetch-r", args: L{"-r", "sshdtest:{R}/d", "dest/"}, errs: "not a regular file", want: L{"local/dest/d/one.txt"}},
+	{name: "fetch-glob", opt: sftpCloseRace, args: L{"sshdtest:{R}/*.log", "dest/"}, errs: connected, want: L{"local/dest/x.log", "local/dest/y.log"}},
+	{name: "fetch-missing", opt: sftpCloseRace, exit: 1, args: L{"sshdtest:{R}/nope"}, errs: "not found"},
+	{name: "fetch-r", opt: sftpCloseRace, args: L{"-r", "sshdtest:{R}/d", "dest/"}, errs: "not a regular file", want: L{"local/dest/d/one.txt"}},
 	{name: "changing-to-dir", args: L{"sshdtest:{R}/d"}, stdin: "pwd\nls\n", errs: connected, out: "Changing to: {R}/d\n"},
 	{name: "start-in-home", args: L{"-q", "sshdtest"}, stdin: "cd {R}\nls d\n", out: "one.txt"},
 	{name: "uri-fetch", args: L{"-q", "sftp://sshdtest/{R}/a.txt", "dest/"}, want: L{"local/dest/a.txt=alpha\n"}},

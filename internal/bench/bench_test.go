@@ -21,9 +21,9 @@ import (
 // settings are the benchmark's environment (see the package doc).
 type settings struct {
 	programs map[string]string // "scp" and "sftp": SCP and SFTP, "" to build
-	filter *regexp.Regexp
-	runs   int
-	rtt    time.Duration
+	filter   *regexp.Regexp
+	runs     int
+	rtt      time.Duration
 }
 
 func readSettings(t *testing.T) settings {

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"github.com/goscp/goscp/internal/cmdline"
-	"strings"
 )
 
 // optString is scp 9.2's getopt(3) option string.
@@ -161,23 +160,12 @@ func (o *Options) setLimit(arg string) error {
 // setSFTPOpt validates an SFTP option; scp checks these even in legacy mode.
 // "serial" is ours: a copy that waits for every reply, as OpenSSH's does.
 func (o *Options) setSFTPOpt(arg string) error {
-	if v, ok := strings.CutPrefix(arg, "buffer="); ok {
-		n, err := cmdline.ScanScaled(v)
-		if err == nil && (n <= 0 || n > 256*1024) {
-			err = cmdline.ErrInvalid
-		}
-		if err != nil {
-			return fatalError(fmt.Sprintf("Invalid buffer size \"%s\": %v", v, err))
-		}
-	} else if v, ok := strings.CutPrefix(arg, "nrequests="); ok {
-		if _, errstr := cmdline.Strtonum(v, 1, 256*1024); errstr != "" {
-			return fatalError(fmt.Sprintf("Invalid number of requests \"%s\": %s", v, errstr))
-		}
-	} else if arg == "serial" {
+	if arg == "serial" {
 		o.Serial = true
 		return nil
-	} else {
-		return fatalError("Invalid -X option")
+	}
+	if _, _, msg := cmdline.TransferOption(arg); msg != "" {
+		return fatalError(msg)
 	}
 	o.SFTPOpts = append(o.SFTPOpts, arg)
 	return nil

@@ -27,6 +27,10 @@ type Settings struct {
 	Identities []string // -i
 	Cipher     string   // -c
 	Batch      bool     // never ask the user anything
+	// Prompter, if not nil, replaces the terminal: it is called once, at
+	// the first dial, for what asks the user's questions (nil: ask
+	// nothing, as without a terminal).
+	Prompter func() auth.Prompter
 	// Stderr receives ssh's own messages (host key warnings, banners).
 	Stderr io.Writer
 	// Log writes one message of the SSH layer the way ssh's log does.
@@ -80,7 +84,11 @@ func (d *Dialer) Close() {
 func (d *Dialer) prompter() auth.Prompter {
 	if !d.s.Batch && !d.ttyOpened {
 		d.ttyOpened = true
-		d.tty = auth.TTYPrompter()
+		open := d.s.Prompter
+		if open == nil {
+			open = auth.TTYPrompter
+		}
+		d.tty = open()
 	}
 	return d.tty
 }

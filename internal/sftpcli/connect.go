@@ -2,7 +2,6 @@ package sftpcli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -71,7 +70,7 @@ func parseDestination(arg string) (d destination, ok bool) {
 // (-S), or the subsystem (or, with -s PATH, the command) over our own SSH
 // connection. label is what "Connected to"/"Attached to" names.
 func connect(ctx context.Context, o *Options, d destination, stderr io.Writer, dial *dialer.Dialer) (*server, error) {
-	if o.Direct != "" {
+	if o.DirectSet {
 		return startLocal(o.Direct, stderr)
 	}
 	name, subsystem := "sftp", true
@@ -123,10 +122,10 @@ func startProgram(ctx context.Context, o *Options, d destination, name string, s
 func startLocal(line string, stderr io.Writer) (*server, error) {
 	argv, ok := sshconfig.SplitArgs(line)
 	if !ok {
-		return nil, errors.New("Parse -D arguments: invalid format")
+		return nil, fatal("Parse -D arguments: invalid format")
 	}
 	if len(argv) == 0 {
-		return nil, errors.New("No sftp server specified via -D")
+		return nil, fatal("No sftp server specified via -D")
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = stderr

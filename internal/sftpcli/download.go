@@ -18,7 +18,7 @@ func attrIsDir(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o040000 }
 // download copies the remote file src to the local file dst, as sftp's
 // do_download does. a is src's attributes when a listing gave them, else
 // nil: src is then stat'ed (following a symlink). Messages are printed
-// here; the error is errTransfer, or a fatal one.
+// here; the error is errReported, or a fatal one.
 func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) error {
 	if a == nil {
 		fi, err := s.client.Stat(s.ctx, src)
@@ -33,7 +33,7 @@ func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) erro
 		mode = os.FileMode(a.Mode & 0o777)
 		if !attrIsReg(a) {
 			s.errorf("download %s: not a regular file", src)
-			return errTransfer
+			return errReported
 		}
 	}
 	var size int64
@@ -51,7 +51,7 @@ func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) erro
 	local, err := os.OpenFile(dst, flag, mode|0o200)
 	if err != nil {
 		s.errorf("open local \"%s\": %s", dst, strerror.Text(err))
-		return s.closeRemote(f, errTransfer)
+		return s.closeRemote(f, errReported)
 	}
 	defer local.Close()
 	var offset int64
@@ -59,11 +59,11 @@ func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) erro
 		st, err := local.Stat()
 		if err != nil {
 			s.errorf("stat local \"%s\": %s", dst, strerror.Text(err))
-			return s.closeRemote(f, errTransfer)
+			return s.closeRemote(f, errReported)
 		}
 		if st.Size() > size {
 			s.errorf("Unable to resume download of \"%s\": local file is larger than remote", dst)
-			return s.closeRemote(f, errTransfer)
+			return s.closeRemote(f, errReported)
 		}
 		offset = st.Size()
 	}
@@ -114,14 +114,14 @@ func (s *session) finishDownload(f *sftp.File, local *os.File, a *sftp.Attribute
 	switch {
 	case errors.As(err, &le):
 		s.errorf("write local \"%s\": %s", dst, strerror.Text(le.err))
-		return s.closeRemote(f, errTransfer)
+		return s.closeRemote(f, errReported)
 	case err != nil && !s.interrupted():
 		s.errorf("read remote \"%s\" : %s", f.Name(), readText(err))
-		return s.closeRemote(f, errTransfer)
+		return s.closeRemote(f, errReported)
 	}
 	status := s.closeRemote(f, nil)
 	if status == nil && s.interrupted() {
-		status = errTransfer
+		status = errReported
 	}
 	if o.preserve {
 		if err := local.Chmod(mode); err != nil {
@@ -154,7 +154,7 @@ func readText(err error) string {
 }
 
 // closeRemote closes f, even after ^C, and prints sftp's message when
-// that fails. It returns status, or errTransfer when only the close
+// that fails. It returns status, or errReported when only the close
 // failed.
 func (s *session) closeRemote(f *sftp.File, status error) error {
 	err := f.Close(s.cleanupCtx())
@@ -166,12 +166,12 @@ func (s *session) closeRemote(f *sftp.File, status error) error {
 	}
 	s.errorf("close remote: %s", fxText(err))
 	if status == nil {
-		status = errTransfer
+		status = errReported
 	}
 	return status
 }
 
-// remoteFailed prints a failed request's message and returns errTransfer,
+// remoteFailed prints a failed request's message and returns errReported,
 // or returns a fatal error unprinted.
 func (s *session) remoteFailed(err error, format string, args ...any) error {
 	if connLost(err) {
@@ -180,7 +180,7 @@ func (s *session) remoteFailed(err error, format string, args ...any) error {
 	if !s.interrupted() {
 		s.errorf(format, args...)
 	}
-	return errTransfer
+	return errReported
 }
 
 // sink is the local end of a download. It keeps its own write error

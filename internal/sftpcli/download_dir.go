@@ -24,7 +24,7 @@ func (s *session) downloadDir(src, dst string, o xferOpts) error {
 			s.errorf("realpath %s: %s", src, realpathText(err))
 			s.errorf("download \"%s\": path canonicalization failed", src)
 		}
-		return errTransfer
+		return errReported
 	}
 	return s.downloadTree(canon, dst, 0, nil, o)
 }
@@ -34,7 +34,7 @@ func (s *session) downloadDir(src, dst string, o xferOpts) error {
 func (s *session) downloadTree(src, dst string, depth int, a *sftp.Attributes, o xferOpts) error {
 	if depth >= maxDirDepth {
 		s.errorf("Maximum directory depth exceeded: %d levels", depth)
-		return errTransfer
+		return errReported
 	}
 	if a == nil {
 		fi, err := s.client.Stat(s.ctx, src)
@@ -45,7 +45,7 @@ func (s *session) downloadTree(src, dst string, depth int, a *sftp.Attributes, o
 	}
 	if !attrIsDir(a) {
 		s.errorf("\"%s\" is not a directory", src)
-		return errTransfer
+		return errReported
 	}
 	s.printf("Retrieving %s\n", src)
 
@@ -58,7 +58,7 @@ func (s *session) downloadTree(src, dst string, depth int, a *sftp.Attributes, o
 	}
 	if err := os.Mkdir(dst, tmp); err != nil && !errors.Is(err, fs.ErrExist) {
 		s.errorf("mkdir %s: %s", dst, strerror.Text(err))
-		return errTransfer
+		return errReported
 	}
 	entries, err := s.readDir(src)
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *session) downloadEntries(src, dst string, depth int, entries []*sftp.Fi
 			return err
 		}
 		if err != nil {
-			status = errTransfer
+			status = errReported
 		}
 	}
 	return status
@@ -130,7 +130,7 @@ func (s *session) readDir(dir string) ([]*sftp.FileInfo, error) {
 			}
 			s.errorf("remote readdir \"%s\" failed", dir)
 		}
-		return nil, errTransfer
+		return nil, errReported
 	}
 	kept := list[:0]
 	for _, e := range list {

@@ -158,8 +158,8 @@ func TestDownloadFails(t *testing.T) {
 			x := newXferSession(t)
 			local := t.TempDir()
 			src, dst := tt.setup(t, x.dir, local)
-			if err := x.download(src, dst, nil, xferOpts{}); err != errTransfer {
-				t.Fatalf("download: %v, want errTransfer", err)
+			if err := x.download(src, dst, nil, xferOpts{}); err != errReported {
+				t.Fatalf("download: %v, want errReported", err)
 			}
 			want := strings.NewReplacer("REMOTE", x.dir, "LOCAL", local).Replace(tt.stderr)
 			if x.stderr.String() != want {

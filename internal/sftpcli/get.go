@@ -8,7 +8,7 @@ import (
 // get runs get, mget and reget as sftp's process_get does: cmd.path1 is
 // a remote pattern under the working directory, cmd.path2 the local
 // destination ("" for none: the current directory). Every message is
-// printed here. The error is errTransfer when something failed, or one
+// printed here. The error is errReported when something failed, or one
 // wrapping sftp.ErrConnLost when the connection broke (sftp then exits).
 func (s *session) get(cmd *command) error {
 	o := s.xferOpts(cmd)
@@ -21,7 +21,7 @@ func (s *session) get(cmd *command) error {
 	n := matched(matches)
 	if n > 1 && dst != "" && !localIsDir(dst) {
 		s.errorf("Multiple source paths, but destination \"%s\" is not a directory", dst)
-		return errTransfer
+		return errReported
 	}
 	var status error
 	for _, m := range matches {
@@ -45,7 +45,7 @@ func (s *session) get(cmd *command) error {
 			return err
 		}
 		if err != nil {
-			status = errTransfer
+			status = errReported
 		}
 	}
 	return status

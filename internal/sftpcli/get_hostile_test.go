@@ -88,8 +88,8 @@ func TestGetSizeLie(t *testing.T) {
 		}
 		return p, nil
 	})
-	if err := xferRun(x, "get r/a l/a"); err != errTransfer {
-		t.Errorf("get: %v, want errTransfer", err)
+	if err := xferRun(x, "get r/a l/a"); err != errReported {
+		t.Errorf("get: %v, want errReported", err)
 	}
 	want := `read remote "` + dir + `/r/a" : file ended before its size` + "\r\n"
 	if x.stderr.String() != want {

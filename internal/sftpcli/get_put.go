@@ -12,10 +12,6 @@ import (
 // maxDirDepth bounds recursion in get -r and put -r, as sftp's does.
 const maxDirDepth = 64
 
-// errTransfer is what get and put return when a file or directory failed:
-// the reason has been printed already.
-var errTransfer = errors.New("transfer failed")
-
 // xferOpts are a get's or put's flags, the session's global ones or'ed in.
 type xferOpts struct{ resume, fsync, preserve, recursive bool }
 

@@ -129,11 +129,11 @@ func TestInterrupt(t *testing.T) {
 		stdout  int    // lines
 		stderr  string // the start of the only message
 	}{
-		{"get r/* l/", errTransfer, 1, ""},
-		{"reget r/* l/", errTransfer, 1, ""},
+		{"get r/* l/", errReported, 1, ""},
+		{"reget r/* l/", errReported, 1, ""},
 		{"put l/* r/", nil, 1, ""},
 		{"reput l/* r/", nil, 1, ""},
-		{"get -r r l/r", errTransfer, 2, "Download of file "},
+		{"get -r r l/r", errReported, 2, "Download of file "},
 		{"put -r l r/l", nil, 2, ""},
 	}
 	for _, tt := range tests {

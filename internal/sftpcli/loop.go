@@ -13,7 +13,7 @@ import (
 // run is sftp's interactive_loop: it finds the start directory, then either
 // fetches the destination's file, or changes to its directory and reads
 // commands until EOF, quit or, in batch mode, an error not ignored.
-func (s *session) run(o *Options, d destination, stdin *os.File) int {
+func (s *session) run(o *Options, d destination, stdin *os.File, interactive bool) int {
 	pwd, err := s.client.Realpath(s.ctx, ".")
 	if err != nil {
 		if errors.Is(err, sftp.ErrConnLost) {
@@ -29,11 +29,35 @@ func (s *session) run(o *Options, d destination, stdin *os.File) int {
 			return code
 		}
 	}
+	if interactive {
+		return s.terminal(stdin)
+	}
 	in := o.Input
 	if in == nil {
 		in = stdin
 	}
 	return s.loop(newPlainReader(in), o.Batch, true)
+}
+
+// terminal runs the session on a terminal: line editing, history and
+// completion, no echo; what the session prints goes through the reader,
+// so that it lands under a line being completed.
+func (s *session) terminal(stdin *os.File) int {
+	out, ok := s.stdout.(*os.File)
+	if !ok {
+		out = os.Stdout
+	}
+	r, restore, err := newTerminalReader(stdin, out, s.complete)
+	if err != nil {
+		s.errorf("%v", err)
+		return 1
+	}
+	defer restore()
+	if s.interrupts != nil {
+		s.interrupts.onExit(restore)
+	}
+	s.stdout, s.stderr = r, r.errors(s.stderr)
+	return s.loop(r, false, false)
 }
 
 // start handles the destination's path: a directory becomes the working
@@ -75,11 +99,6 @@ func (s *session) start(o *Options, d destination) (code int, done bool) {
 	return 0, true
 }
 
-// lineReader yields the session's command lines; io.EOF ends them.
-type lineReader interface {
-	readLine() (string, error)
-}
-
 // loop reads and runs commands. echo prints each line as "sftp> LINE"
 // first, as sftp does when its input is not a terminal.
 func (s *session) loop(in lineReader, batch, echo bool) int {
@@ -114,10 +133,10 @@ func (s *session) loop(in lineReader, batch, echo bool) int {
 
 // exec runs one command under a context that SIGINT cancels.
 func (s *session) exec(cmd *command) error {
-	if s.signals == nil {
+	if s.interrupts == nil {
 		return s.dispatch(cmd)
 	}
-	ctx, done := s.signals.command()
+	ctx, done := s.interrupts.command(s.ctx)
 	defer done()
 	parent := s.ctx
 	s.ctx = ctx

@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"golang.org/x/term"
 
@@ -33,7 +31,7 @@ func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
 		return ee.code
 	}
 	var d destination
-	if o.Direct == "" {
+	if !o.DirectSet {
 		var ok bool
 		if d, ok = parseDestination(o.Operands[0]); !ok {
 			if d.host == "" && !strings.HasPrefix(o.Operands[0], "sftp://") {
@@ -46,15 +44,16 @@ func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
 			d.port = o.Port
 		}
 	}
-	sig := newSignals()
-	defer sig.stop()
-	s, closeFn, code := open(sig.ctx, o, d, stdout, stderr)
+	interactive := !o.Batch && term.IsTerminal(int(stdin.Fd()))
+	ints := newInterrupts(stderr, !interactive)
+	defer ints.stop()
+	s, closeFn, code := open(context.Background(), o, d, stdout, stderr)
 	if s == nil {
 		return code
 	}
 	defer closeFn()
-	s.signals = sig
-	return s.run(o, d, stdin)
+	s.interrupts = ints
+	return s.run(o, d, stdin, interactive)
 }
 
 // open connects and starts the session, or returns the exit status.
@@ -69,6 +68,12 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 		Log:        func(msg string) { logSSH(stderr, msg) },
 	})
 	srv, err := connect(ctx, o, d, stderr, dial)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		io.WriteString(stderr, ee.message)
+		dial.Close()
+		return nil, nil, ee.code
+	}
 	if err != nil {
 		logSSH(stderr, err.Error())
 		io.WriteString(stderr, "Connection closed\r\n")
@@ -105,7 +110,7 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 	}
 	s.global.resume, s.global.fsync, s.global.preserve, s.global.recursive = o.Resume, o.Fsync, o.Preserve, o.Recursive
 	if !o.Quiet {
-		if o.Direct != "" {
+		if o.DirectSet {
 			fmt.Fprintf(stderr, "Attached to %s.\n", o.Direct)
 		} else {
 			fmt.Fprintf(stderr, "Connected to %s.\n", d.host)
@@ -130,50 +135,4 @@ func logSSH(stderr io.Writer, msg string) {
 	}
 	msg = termsafe.String(strings.TrimSuffix(msg, "\n"))
 	io.WriteString(stderr, strings.ReplaceAll(msg, "\n", "\r\n")+"\r\n")
-}
-
-// signals turns SIGINT, SIGTERM and SIGHUP into sftp's behaviour: SIGINT
-// during a command interrupts that command only; otherwise, and for the
-// other two always, sftp exits 1.
-type signals struct {
-	ctx     context.Context // the session's; never ends on its own
-	ch      chan os.Signal
-	cancel  chan context.CancelFunc // the running command's, or nil between commands
-	current context.CancelFunc
-}
-
-func newSignals() *signals {
-	sg := &signals{ctx: context.Background(), ch: make(chan os.Signal, 1), cancel: make(chan context.CancelFunc)}
-	signal.Notify(sg.ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	go sg.loop()
-	return sg
-}
-
-func (sg *signals) stop() { signal.Stop(sg.ch) }
-
-func (sg *signals) loop() {
-	for {
-		select {
-		case c := <-sg.cancel:
-			sg.current = c
-		case s := <-sg.ch:
-			if s == os.Interrupt && sg.current != nil {
-				io.WriteString(os.Stderr, "\rInterrupt  \n")
-				sg.current()
-				continue
-			}
-			os.Exit(1)
-		}
-	}
-}
-
-// command returns the context a command runs under: SIGINT ends it. done
-// must be called when the command ends.
-func (sg *signals) command() (ctx context.Context, done func()) {
-	ctx, cancel := context.WithCancel(sg.ctx)
-	sg.cancel <- cancel
-	return ctx, func() {
-		sg.cancel <- nil
-		cancel()
-	}
 }

@@ -48,6 +48,7 @@ type Options struct {
 	Subsystem string // -s: a subsystem name, or a server path (with '/') run as a command
 	Program   string // -S: the ssh program
 	Direct    string // -D: a local sftp server command line, instead of ssh
+	DirectSet bool   // -D was given, even as ""
 
 	Operands []string
 }
@@ -90,7 +91,7 @@ func parseOptions(args []string, stdin io.Reader) (*Options, error) {
 		o.Quiet = false
 	}
 	// The destination (and an optional local name) unless -D replaces ssh.
-	if o.Direct == "" && (len(operands) == 0 || len(operands) > 2) {
+	if !o.DirectSet && (len(operands) == 0 || len(operands) > 2) {
 		return nil, errUsage
 	}
 	o.Operands = operands
@@ -126,7 +127,7 @@ func (o *Options) set(letter byte, arg string, stdin io.Reader) error {
 	case 'b':
 		return o.setBatch(arg, stdin)
 	case 'D':
-		o.Direct = arg
+		o.Direct, o.DirectSet = arg, true
 	case 's':
 		o.Subsystem = arg
 	case 'S':
@@ -217,24 +218,14 @@ func strtolWhole(s string) (int, bool) {
 
 // setSFTPOpt takes -X buffer=N or -X nrequests=N, as sftp 9.2 does.
 func (o *Options) setSFTPOpt(arg string) error {
-	if v, ok := strings.CutPrefix(arg, "buffer="); ok {
-		n, err := cmdline.ScanScaled(v)
-		if err == nil && (n <= 0 || n > 256*1024) {
-			err = cmdline.ErrInvalid
-		}
-		if err != nil {
-			return fatal(fmt.Sprintf("Invalid buffer size \"%s\": %v", v, err))
-		}
-		o.BufferSize = int(n)
-		return nil
+	buffer, requests, msg := cmdline.TransferOption(arg)
+	switch {
+	case msg != "":
+		return fatal(msg)
+	case buffer > 0:
+		o.BufferSize = buffer
+	default:
+		o.Requests = requests
 	}
-	if v, ok := strings.CutPrefix(arg, "nrequests="); ok {
-		n, errstr := cmdline.Strtonum(v, 1, 256*1024)
-		if errstr != "" {
-			return fatal(fmt.Sprintf("Invalid number of requests \"%s\": %s", v, errstr))
-		}
-		o.Requests = int(n)
-		return nil
-	}
-	return fatal("Invalid -X option")
+	return nil
 }

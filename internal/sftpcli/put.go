@@ -20,7 +20,7 @@ func (s *session) put(cmd *command) error {
 	matches, err := localGlob(cmd.path1, globNoCheck|globMark)
 	if err != nil {
 		s.errorf("File \"%s\" not found.", cmd.path1)
-		return errTransfer
+		return errReported
 	}
 	dstIsDir := true
 	if dst != "" {
@@ -30,7 +30,7 @@ func (s *session) put(cmd *command) error {
 	}
 	if len(matches) > 1 && dst != "" && !dstIsDir {
 		s.errorf("Multiple paths match, but destination \"%s\" is not a directory", dst)
-		return errTransfer
+		return errReported
 	}
 	var status error
 	for _, src := range matches {
@@ -39,7 +39,7 @@ func (s *session) put(cmd *command) error {
 		}
 		if _, err := os.Stat(src); err != nil {
 			s.errorf("stat %s: %s", src, strerror.Text(err))
-			status = errTransfer
+			status = errReported
 			continue
 		}
 		target := s.putTarget(src, dst, dstIsDir, len(matches))
@@ -59,7 +59,7 @@ func (s *session) put(cmd *command) error {
 			return err
 		}
 		if err != nil {
-			status = errTransfer
+			status = errReported
 		}
 	}
 	return status

@@ -29,7 +29,7 @@ type session struct {
 	meter     progress.Meter
 	showMeter bool // the progress command toggles it
 
-	signals *signals // nil in tests: no command is interrupted
+	interrupts *interrupts // nil in tests: no command is interrupted
 
 	// The command line's -a -f -p -r, applied to every get and put.
 	global struct{ resume, fsync, preserve, recursive bool }

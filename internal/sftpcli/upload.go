@@ -11,23 +11,23 @@ import (
 )
 
 // upload copies the local file src to the remote file dst, as sftp's
-// do_upload does. Messages are printed here; the error is errTransfer, or
+// do_upload does. Messages are printed here; the error is errReported, or
 // a fatal one.
 func (s *session) upload(src, dst string, o xferOpts) error {
 	local, err := os.Open(src)
 	if err != nil {
 		s.errorf("open local \"%s\": %s", src, strerror.Text(err))
-		return errTransfer
+		return errReported
 	}
 	defer local.Close()
 	st, err := local.Stat()
 	if err != nil {
 		s.errorf("fstat local \"%s\": %s", src, strerror.Text(err))
-		return errTransfer
+		return errReported
 	}
 	if !st.Mode().IsRegular() {
 		s.errorf("local \"%s\" is not a regular file", src)
-		return errTransfer
+		return errReported
 	}
 	a := localAttrs(st, 0o777, o.preserve)
 	var offset int64
@@ -38,7 +38,7 @@ func (s *session) upload(src, dst string, o xferOpts) error {
 		}
 		if int64(min(fi.Attrs.Size, 1<<62)) >= st.Size() {
 			s.errorf("resume \"%s\": destination file same size or larger", src)
-			return errTransfer
+			return errReported
 		}
 		offset = int64(fi.Attrs.Size)
 	}
@@ -83,10 +83,10 @@ func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o x
 	switch {
 	case errors.As(err, &le):
 		s.errorf("read local \"%s\": %s", src, strerror.Text(le.err))
-		status = errTransfer
+		status = errReported
 	case err != nil && !s.interrupted():
 		s.errorf("write remote \"%s\": %s", f.Name(), fxText(err))
-		status = errTransfer
+		status = errReported
 	}
 	ctx := s.cleanupCtx()
 	if o.resume && (status != nil || s.interrupted()) {

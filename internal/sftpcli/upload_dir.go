@@ -20,7 +20,7 @@ func (s *session) uploadDir(src, dst string, o xferOpts) error {
 			s.errorf("realpath %s: %s", dst, realpathText(err))
 			s.errorf("upload \"%s\": path canonicalization failed", dst)
 		}
-		return errTransfer
+		return errReported
 	}
 	return s.uploadTree(src, canon, 0, o)
 }
@@ -29,16 +29,16 @@ func (s *session) uploadDir(src, dst string, o xferOpts) error {
 func (s *session) uploadTree(src, dst string, depth int, o xferOpts) error {
 	if depth >= maxDirDepth {
 		s.errorf("Maximum directory depth exceeded: %d levels", depth)
-		return errTransfer
+		return errReported
 	}
 	st, err := os.Stat(src)
 	if err != nil {
 		s.errorf("stat local \"%s\": %s", src, strerror.Text(err))
-		return errTransfer
+		return errReported
 	}
 	if !st.IsDir() {
 		s.errorf("\"%s\" is not a directory", src)
-		return errTransfer
+		return errReported
 	}
 	s.printf("Entering %s\n", src)
 
@@ -55,13 +55,13 @@ func (s *session) uploadTree(src, dst string, depth int, o xferOpts) error {
 		}
 		if !attrIsDir(&fi.Attrs) {
 			s.errorf("\"%s\" exists but is not a directory", dst)
-			return errTransfer
+			return errReported
 		}
 	}
 	dir, err := os.Open(src)
 	if err != nil {
 		s.errorf("local opendir \"%s\": %s", src, strerror.Text(err))
-		return errTransfer
+		return errReported
 	}
 	defer dir.Close()
 	status := s.uploadEntries(dir, src, dst, depth, o)
@@ -90,7 +90,7 @@ func (s *session) uploadEntries(dir *os.File, src, dst string, depth int, o xfer
 			if err := s.uploadEntry(src, dst, name, depth, o); connLost(err) {
 				return err
 			} else if err != nil {
-				status = errTransfer
+				status = errReported
 			}
 		}
 		if err == io.EOF {
@@ -98,7 +98,7 @@ func (s *session) uploadEntries(dir *os.File, src, dst string, depth int, o xfer
 		}
 		if err != nil {
 			s.errorf("local readdir \"%s\": %s", src, strerror.Text(err))
-			return errTransfer
+			return errReported
 		}
 	}
 	return status
@@ -112,7 +112,7 @@ func (s *session) uploadEntry(src, dst, name string, depth int, o xferOpts) erro
 	switch {
 	case err != nil:
 		s.logit("local lstat \"%s\": %s", name, strerror.Text(err))
-		return errTransfer
+		return errReported
 	case st.IsDir():
 		return s.uploadTree(newSrc, newDst, depth+1, o)
 	case st.Mode().IsRegular():

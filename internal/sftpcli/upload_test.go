@@ -120,8 +120,8 @@ func TestUploadFails(t *testing.T) {
 			x := newXferSession(t)
 			local := t.TempDir()
 			src, dst := tt.setup(t, local, x.dir)
-			if err := x.upload(src, dst, xferOpts{}); err != errTransfer {
-				t.Fatalf("upload: %v, want errTransfer", err)
+			if err := x.upload(src, dst, xferOpts{}); err != errReported {
+				t.Fatalf("upload: %v, want errReported", err)
 			}
 			want := strings.NewReplacer("REMOTE", x.dir, "LOCAL", local).Replace(tt.stderr)
 			if x.stderr.String() != want {

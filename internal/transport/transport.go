@@ -483,6 +483,9 @@ func (p *sshProcess) logExit(err error) {
 
 func (p *sshProcess) Close() error { return p.s.Close() }
 
+// SSH returns the connection, for sessions of other kinds than Start's.
+func (c *Client) SSH() *ssh.Client { return c.ssh }
+
 // Start runs command on the remote host, the way `ssh host command` would.
 // The remote stderr is copied to ours, sanitised.
 func (c *Client) Start(command string) (*Session, error) {
@@ -533,7 +536,11 @@ func (c *Client) start(command string, subsystem bool, stderr io.Writer) (*Sessi
 	if err == nil && subsystem {
 		kind = "subsystem"
 		c.log(1, "Sending subsystem: "+command)
-		err = s.RequestSubsystem(command)
+		if err = s.RequestSubsystem(command); err != nil {
+			s.Close()
+			// As ssh words a refusal.
+			return nil, &Error{Msg: fmt.Sprintf("subsystem request failed on channel %d", channel), Err: err}
+		}
 	} else if err == nil {
 		c.log(1, "Sending command: "+command)
 		err = s.Start(command)

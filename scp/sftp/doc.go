@@ -10,6 +10,23 @@
 // size transfers from its limits; [Options] override that, as sftp's -B
 // and -R do.
 //
+// # Copying files
+//
+// [Client.Upload] and [Client.Download] copy local files and trees to and
+// from the server, as `cp -r` and sftp's put and get do: into a target
+// that is an existing directory under the source's name, otherwise to the
+// target name. [Client.Put] and [Client.Get] copy between a remote file
+// and an io.Reader or io.Writer, [Client.UploadFS] from an fs.FS such as
+// an embed.FS. [CopyOptions] choose recursion, exact modes and times, a
+// bandwidth limit and a per-file [Progress]. A file that cannot be copied
+// does not stop the others: each problem is a [*TransferError], joined
+// into the returned error; only a lost connection, a closed client or the
+// context's end stop a copy at once. Tree copies never follow symlinks
+// inside the tree ([ErrSymlink]), and a download never writes outside its
+// target, whatever names the server lists ([ErrUnsafeName]).
+//
+// # The protocol
+//
 // Path operations are methods of [Client]: [Client.Stat], [Client.Lstat],
 // [Client.Setstat] and its helpers ([Client.Chmod], [Client.Chown],
 // [Client.Chtimes], [Client.Truncate]), [Client.ReadDir], [Client.Mkdir],
@@ -34,10 +51,12 @@
 // fs.ErrNotExist and fs.ErrPermission. When the connection breaks every
 // pending and later request fails with an error wrapping [ErrConnLost].
 //
-// Everything the server sends is untrusted. Names, longnames, link
-// targets and status messages are passed through as sent, which may
-// include "/", "..", NUL or terminal escapes: callers must sanitise them
-// before printing them or using them as local names. The client itself
+// Everything the server sends is untrusted. The protocol methods pass
+// names, longnames, link targets and status messages through as sent,
+// which may include "/", "..", NUL or terminal escapes: callers must
+// sanitise them before printing them or using them as local names. The
+// copy methods check names themselves, and the names they give a
+// [Progress] and the text of a [TransferError] are sanitised. The client itself
 // bounds every packet to 256 KiB and never allocates from a length the
 // server sends before checking it against the packet.
 //

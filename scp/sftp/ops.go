@@ -183,7 +183,11 @@ func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) 
 		return nil, pathErr("opendir", name, err)
 	}
 	list, err := c.readDir(ctx, h)
-	if cerr := c.closeHandle(ctx, h); err == nil {
+	// A complete listing stands even if the server refuses to close the
+	// handle (sftp-server -p without "close"): a directory handle holds
+	// nothing to flush. A lost connection still fails.
+	var st *StatusError
+	if cerr := c.closeHandle(ctx, h); err == nil && !errors.As(cerr, &st) {
 		err = cerr
 	}
 	if err != nil {

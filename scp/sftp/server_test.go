@@ -16,13 +16,13 @@ const sftpServer = "/usr/lib/openssh/sftp-server"
 
 // startServer runs OpenSSH's sftp-server in a fresh directory and returns
 // a client speaking to it and the directory.
-func startServer(t testing.TB, opts *Options) (*Client, string) {
+func startServer(t testing.TB, opts *Options, serverArgs ...string) (*Client, string) {
 	t.Helper()
 	if _, err := os.Stat(sftpServer); err != nil {
 		t.Skipf("no %s: %v", sftpServer, err)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(sftpServer, "-e", "-l", "QUIET")
+	cmd := exec.Command(sftpServer, append([]string{"-e", "-l", "QUIET"}, serverArgs...)...)
 	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
 	w, err := cmd.StdinPipe()
@@ -469,5 +469,25 @@ func TestUnsupportedExtension(t *testing.T) {
 	err := c.Link(context.Background(), "a", "b")
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("link without the extension: %v", err)
+	}
+}
+
+// A server may refuse FSTAT and CLOSE (sftp-server -P): a download then
+// reads to the end of the file, and a listing stands without its close.
+func TestRefusedFstatAndClose(t *testing.T) {
+	c, dir := startServer(t, nil, "-P", "fstat,close")
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("x"), 100000)
+	writeFile(t, filepath.Join(dir, "f"), data)
+	f, err := c.Open(ctx, filepath.Join(dir, "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if _, err := f.CopyTo(ctx, &got, 0); err != nil || !bytes.Equal(got.Bytes(), data) {
+		t.Errorf("CopyTo: %v, %d bytes of %d", err, got.Len(), len(data))
+	}
+	if list, err := c.ReadDir(ctx, dir); err != nil || len(list) != 3 {
+		t.Errorf("ReadDir: %v, %d entries", err, len(list))
 	}
 }

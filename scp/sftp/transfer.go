@@ -3,6 +3,7 @@ package sftp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -159,12 +160,15 @@ func (f *File) CopyTo(ctx context.Context, w io.Writer, off int64) (int64, error
 		st.abandon()
 		return 0, pathErr("read", f.name, err)
 	}
+	// A server may refuse FSTAT (sftp-server -p without "fstat"): the
+	// file is then read to its end, its size unknown.
 	a, err := attrsOf(st.wait(ctx))
-	if err != nil {
+	var status *StatusError
+	if err != nil && !errors.As(err, &status) {
 		return 0, pathErr("fstat", f.name, err)
 	}
 	r.size = -1
-	if a.Flags&AttrSize != 0 {
+	if err == nil && a.Flags&AttrSize != 0 {
 		r.size = int64(min(a.Size, 1<<62))
 	}
 	pos := off
