@@ -243,7 +243,7 @@ const endlessNotify = 16 << 20
 
 // endlessDirNotify is the count of names at which "endless-dir" tells the
 // test.
-const endlessDirNotify = 100000
+const endlessDirNotify = 50000
 
 // replaceType answers every request of type typ with the message mk makes.
 func replaceType(typ byte, mk func(id uint32) *msg) func(s *server, r *request) (bool, error) {
