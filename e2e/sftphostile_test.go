@@ -91,6 +91,7 @@ var shCases = []shCase{
 	{name: "dupreply", fake: "dupreply", batch: "get f\n", want: shFail, files: shF},
 
 	{name: "shortread", fake: "shortread", batch: "get f\nget -r d\n", want: shOK, files: shAll},
+	{name: "zeroread-TERM", fake: "zeroread", batch: "get f\n", want: shFail, signal: syscall.SIGTERM},
 	{name: "hole", fake: "hole", batch: "get f\n", want: shFail, files: shF},
 	{name: "hole-tree", fake: "hole", batch: "get -r d\n", want: shFail, files: shTreeFiles},
 	{name: "shrink", fake: "shrink", batch: "get f\n", want: shFail, files: shF},

@@ -123,6 +123,14 @@ var scenarios = map[string]*scenario{
 		}
 		return s.data(id, f.size, off, n)
 	}},
+	// Empty DATA replies: a client that asks again for the rest of a short
+	// read asks for ever.
+	"zeroread": {read: func(s *server, id uint32, f *node, off uint64, n uint32) error {
+		if s.reads == zeroreadNotify {
+			s.notify("zeroread")
+		}
+		return s.send(newMsg(fxpData).u32(id).u32(0))
+	}},
 	"hole": {read: func(s *server, id uint32, f *node, off uint64, n uint32) error {
 		if off >= 65536 && off < 98304 {
 			return s.status(id, fxEOF, "End of file")
@@ -240,6 +248,10 @@ var scenarios = map[string]*scenario{
 // endlessNotify is the offset at which "endless" tells the test: far past
 // the size it gave, so the client has read on regardless.
 const endlessNotify = 16 << 20
+
+// zeroreadNotify is the count of empty replies at which "zeroread" tells
+// the test.
+const zeroreadNotify = 10000
 
 // endlessDirNotify is the count of names at which "endless-dir" tells the
 // test.
