@@ -23,7 +23,7 @@ func TestStrnvis(t *testing.T) {
 		{"a\x01", 5, `a\001`},
 	}
 	for _, tt := range tests {
-		if got := strnvis(tt.in, tt.limit); got != tt.want {
+		if got := strnvis(tt.in, tt.limit, true); got != tt.want {
 			t.Errorf("strnvis(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 		}
 	}
@@ -49,7 +49,7 @@ func TestLogLine(t *testing.T) {
 }
 
 func TestLog(t *testing.T) {
-	if got, want := Log("a\x01"), "a\\001\r\n"; got != want {
+	if got, want := Log("a\x01\b\a"), "a\\001\\010\\007\r\n"; got != want {
 		t.Errorf("Log = %q, want %q", got, want)
 	}
 	if got := Log(strings.Repeat("m", 2000)); got != strings.Repeat("m", 1021)+"\r\n" {
