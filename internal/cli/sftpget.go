@@ -104,4 +104,3 @@ func (r *run) localTarget(dst string, matches int) (isDir, ok bool) {
 	}
 	return true, true
 }
-
