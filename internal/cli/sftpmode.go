@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path"
 	"strings"
 
@@ -37,15 +35,6 @@ func (r *run) logf(format string, args ...any) {
 func (r *run) openSFTP(op Operand) *sftpConn {
 	sess, err := r.startSFTP(op)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) || errors.Is(err, os.ErrNotExist) {
-			// The program did not start: what OpenSSH's child and its
-			// SIGPIPE handler print.
-			r.print(strings.TrimPrefix(err.Error(), "fork/exec "))
-			r.print("lost connection")
-			r.fatal = 1
-			return nil
-		}
 		r.printSSH(err.Error())
 		r.connClosed()
 		return nil
