@@ -52,11 +52,16 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 	}
 	if matches == 0 && len(paths) == 1 {
 		// The pattern itself came back: say early that it is not there.
-		if _, err := c.client.Stat(r.ctx, paths[0]); err != nil {
+		fi, err := c.client.Stat(r.ctx, paths[0])
+		if err != nil {
 			if !r.xferResult(err) && r.fatal == 0 {
 				r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
 			}
 			return
+		}
+		// glibc's glob marks this result too when it names a directory.
+		if fi.IsDir() && !strings.HasSuffix(paths[0], "/") {
+			paths[0] += "/"
 		}
 	}
 	dstIsDir, ok := r.localTarget(dst, matches)

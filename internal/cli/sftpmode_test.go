@@ -88,6 +88,8 @@ func TestSFTPMode(t *testing.T) {
 			stderr: "scp: download src/d/: not a regular file\r\n"},
 		{name: "download -r", args: []string{"-r", "h:src", "dst/r"},
 			files: map[string]string{"dst/r/a": "hi\n", "dst/r/d/f": "z\n", "dst/r/la": "hi\n"}},
+		{name: "download -r literal", setup: bracketDir, args: []string{"-r", "h:g[12]", "dst/r"},
+			files: map[string]string{"dst/r/f": "x\n"}},
 		{name: "download in place", setup: longTarget, args: []string{"h:src/b", "dst/a"},
 			files: map[string]string{"dst/a": "yo\n"}},
 		{name: "download -X", args: []string{"-X", "buffer=1024", "-X", "nrequests=2", "h:src/a", "dst/"},
@@ -119,6 +121,13 @@ func TestSFTPMode(t *testing.T) {
 // longTarget puts a file longer than the sources where they go.
 func longTarget(t *testing.T) {
 	must(t, os.WriteFile("dst/a", []byte("a much longer old file\n"), 0o644))
+}
+
+// bracketDir is a directory whose name is a pattern that does not match
+// it.
+func bracketDir(t *testing.T) {
+	must(t, os.Mkdir("g[12]", 0o755))
+	must(t, os.WriteFile("g[12]/f", []byte("x\n"), 0o644))
 }
 
 // TestSFTPModePreserve checks -p both ways: the times and the mode.
