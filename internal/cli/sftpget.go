@@ -3,9 +3,7 @@ package cli
 import (
 	"os"
 	"strings"
-	"syscall"
 
-	"github.com/goscp/goscp/internal/sftpcli"
 	"github.com/goscp/goscp/internal/sftpxfer"
 	"github.com/goscp/goscp/internal/strerror"
 )
@@ -43,34 +41,18 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		r.errs++
 		return
 	}
-	paths, matches, err := sftpcli.RemoteGlob(r.ctx, c.client, r.stderr, abs)
-	if err != nil {
-		if !r.xferResult(err) && r.fatal == 0 {
-			r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
-		}
+	paths, ok := r.originGlob(c, abs, src)
+	if !ok {
 		return
 	}
-	if matches == 0 && len(paths) == 1 {
-		// The pattern itself came back: say early that it is not there.
-		fi, err := c.client.Stat(r.ctx, paths[0])
-		if err != nil {
-			if !r.xferResult(err) && r.fatal == 0 {
-				r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
-			}
-			return
-		}
-		// glibc's glob marks this result too when it names a directory.
-		if fi.IsDir() && !strings.HasSuffix(paths[0], "/") {
-			paths[0] += "/"
-		}
-	}
-	dstIsDir, ok := r.localTarget(dst, matches)
+	dstIsDir, ok := r.localTarget(dst, len(paths))
 	if !ok {
 		r.errs++
 		return
 	}
 	x := r.transfer(c)
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
+	var err error
 	for _, p := range paths {
 		if r.ctx.Err() != nil {
 			return

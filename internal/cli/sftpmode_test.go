@@ -96,8 +96,15 @@ func TestSFTPMode(t *testing.T) {
 			files: map[string]string{"dst/a": "hi\n"}},
 		{name: "~user unknown", args: []string{"h:~nouser-scps/x", "dst/"}, code: 1,
 			stderr: "scp: expand ~nouser-scps/x: no such user\r\n"},
-		{name: "two remotes", args: []string{"h:src/a", "h:dst/y"}, code: 1,
-			stderr: "scp: copies between two remote hosts are not supported in SFTP mode yet; use -O\r\n"},
+		{name: "remote to remote", args: []string{"h:src/a", "h:dst/y"}, files: map[string]string{"dst/y": "hi\n"}},
+		{name: "remote to remote -r", args: []string{"-3", "-r", "h:src", "h:dst/r"},
+			files: map[string]string{"dst/r/a": "hi\n", "dst/r/d/f": "z\n", "dst/r/la": "hi\n"}},
+		{name: "remote to remote glob", args: []string{"h:src/[ab]", "h:dst/"},
+			files: map[string]string{"dst/a": "hi\n", "dst/b": "yo\n"}},
+		{name: "remote to remote, no dir", args: []string{"h:src/a", "h:src/b", "h:dst/nd"}, code: 1,
+			stderr: "scp: dst/nd: destination is not a directory\r\nscp: dst/nd: destination is not a directory\r\n"},
+		{name: "remote to remote missing", args: []string{"h:nonexist", "h:dst/"}, code: 1,
+			stderr: "scp: nonexist: No such file or directory\r\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())

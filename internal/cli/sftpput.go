@@ -28,17 +28,17 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 		case op.Remote && r.opts.RemoteDirect:
 			r.remoteDirect(op, tgt)
 			continue
-		case op.Remote:
-			r.logf("copies between two remote hosts are not supported in SFTP mode yet; use -O")
-			r.fatal = 1
-			return
 		}
 		if c == nil {
 			if c = r.openSFTP(tgt); c == nil {
 				return
 			}
 		}
-		r.sourceSFTP(c, s, tgt.Path)
+		if op.Remote {
+			r.throughLocal(c, op, tgt.Path)
+		} else {
+			r.sourceSFTP(c, s, tgt.Path)
+		}
 	}
 }
 
