@@ -23,10 +23,6 @@ type sftpConn struct {
 	program bool
 }
 
-// errConnClosed ends the run as OpenSSH's scp ends when its SFTP
-// connection breaks: "Connection closed", exit 255.
-var errConnClosed = errors.New("Connection closed")
-
 // logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n".
 func (r *run) logf(format string, args ...any) {
 	io.WriteString(r.stderr, cmdline.LogLine(r.argv0, fmt.Sprintf(format, args...)))
@@ -98,9 +94,10 @@ func (r *run) transferOptions() (buffer, requests int) {
 	return buffer, requests
 }
 
-// connClosed reports a broken SFTP connection as OpenSSH's scp does.
+// connClosed reports a broken SFTP connection as OpenSSH's scp does:
+// "Connection closed", exit 255.
 func (r *run) connClosed() {
-	r.logf("%s", errConnClosed)
+	r.logf("Connection closed")
 	r.fatal = 255
 }
 
