@@ -12,8 +12,7 @@
 # Environment:
 #   SCP_UNDER_TEST   scp binary to test (default: ./bin/scp, made absolute);
 #                    set to /usr/bin/scp for a baseline run.
-#   BOTH_MODES=1     also run the SFTP-mode half (only meaningful for a
-#                    baseline with OpenSSH's scp; ours refuses -s).
+#   BOTH_MODES=1     also run the SFTP-mode half (scp -s).
 #   KEEP=1           keep the work directory (logs) instead of removing it.
 #   SSH SSHD SSH_AGENT SSH_ADD SSH_KEYGEN SSH_KEYSCAN SFTP SFTP_SERVER
 #                    override the OpenSSH tools used (defaults: Debian paths).
