@@ -50,12 +50,6 @@ type shCase struct {
 	bug string
 }
 
-// shBugClose: after ^C, get and put wait for the reply to CLOSE with a
-// context ^C never ends.
-const shBugClose = "after ^C, get and put wait forever for the reply to CLOSE: closeRemote " +
-	"(internal/sftpcli/download.go) closes with s.cleanupCtx(), which no signal ends, so a stalled " +
-	"server hangs the session; closing with s.ctx sends the CLOSE without waiting once ^C has ended it"
-
 // shOpenSSHHangs is why OpenSSH's sftp is not run in some cases.
 const shOpenSSHHangs = "sftp 9.2 takes ^C during a transfer as \"cancel it\" (\"\\rInterrupt  \\n\"), then " +
 	"waits forever for the replies to the requests in flight: a stalled server hangs it until SIGTERM or SIGKILL"
@@ -97,14 +91,13 @@ var shCases = []shCase{
 	{name: "stall-init-TERM", fake: "stall-init", batch: "ls\n", want: shFail, signal: syscall.SIGTERM},
 	{name: "stall-init-INT", fake: "stall-init", batch: "ls\n", want: shFail, signal: syscall.SIGINT},
 	{name: "stall-read-TERM", fake: "stall-read", batch: "get f\n", want: shFail, signal: syscall.SIGTERM},
-	{name: "stall-read-INT", fake: "stall-read", batch: "get f\n", want: shFail, signal: syscall.SIGINT, opensshHangs: true,
-		bug: shBugClose},
+	{name: "stall-read-INT", fake: "stall-read", batch: "get f\n", want: shFail, signal: syscall.SIGINT, opensshHangs: true},
 	{name: "stall-readdir-INT", fake: "stall-readdir", batch: "get -r d\n", want: shFail, signal: syscall.SIGINT, opensshHangs: true},
 
 	// sftp 9.2 reports an interrupted put as a success (do_upload
 	// returns 0); so may ours.
 	{name: "stall-write-INT", fake: "stall-write", batch: "put ../../../../batch up\n", want: shEither, signal: syscall.SIGINT,
-		opensshHangs: true, bug: shBugClose},
+		opensshHangs: true},
 	{name: "stall-write-TERM", fake: "stall-write", batch: "put ../../../../batch up\n", want: shFail, signal: syscall.SIGTERM},
 	{name: "endless-dir-TERM", fake: "endless-dir", batch: "ls d\n", want: shFail, signal: syscall.SIGTERM},
 	{name: "endless-dir-INT", fake: "endless-dir", batch: "get -r d\n", want: shFail, signal: syscall.SIGINT},

@@ -39,14 +39,14 @@ func (x *Transfer) Crossload(to *sftp.Client, src, dst string, a *sftp.Attribute
 		return x.closeRemote(from, x.remoteFailed(err, "dest open \"%s\": %s", dst, fxText(err)))
 	}
 	rerr, werr := x.relay(from, f, size)
-	ctx := x.cleanupCtx()
+	ctx := x.Ctx
 	if ConnLost(rerr) || ConnLost(werr) {
 		return errors.Join(rerr, werr)
 	}
 	failed := rerr != nil || werr != nil || x.interrupted()
 	if failed {
 		// No hole is left behind: the target is cut back to nothing.
-		if err := f.Setstat(ctx, &sftp.Attributes{Flags: sftp.AttrSize}); err != nil {
+		if err := f.Setstat(ctx, &sftp.Attributes{Flags: sftp.AttrSize}); err != nil && !x.interrupted() {
 			x.errorf("dest truncate \"%s\" failed", dst)
 		}
 	}
@@ -173,7 +173,7 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 	if ConnLost(status) {
 		return status
 	}
-	if err := to.Setstat(x.cleanupCtx(), dst, &cur); ConnLost(err) {
+	if err := to.Setstat(x.Ctx, dst, &cur); ConnLost(err) {
 		return err
 	}
 	return status

@@ -157,13 +157,13 @@ func readText(err error) string {
 	return fxText(err)
 }
 
-// closeRemote closes f, even after ^C, and prints sftp's message when
-// that fails. It returns status, or ErrReported when only the close
-// failed.
+// closeRemote closes f and prints sftp's message when that fails. After
+// ^C the close is sent but not waited for. It returns status, or
+// ErrReported when only the close failed.
 func (x *Transfer) closeRemote(f *sftp.File, status error) error {
-	err := f.Close(x.cleanupCtx())
+	err := f.Close(x.Ctx)
 	switch {
-	case err == nil:
+	case err == nil || x.interrupted() && !ConnLost(err):
 		return status
 	case ConnLost(err):
 		return err

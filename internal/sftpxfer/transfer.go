@@ -72,10 +72,6 @@ func (x *Transfer) logit(format string, args ...any) {
 // interrupted reports whether the running command was cancelled (^C).
 func (x *Transfer) interrupted() bool { return x.Ctx.Err() != nil }
 
-// cleanupCtx is for requests that release what a transfer holds (closing
-// a handle, truncating a resumed file): they are sent even after ^C.
-func (x *Transfer) cleanupCtx() context.Context { return context.WithoutCancel(x.Ctx) }
-
 // ConnLost reports whether err ends the session rather than one copy: the
 // connection is gone. Such errors are returned as they are, unprinted.
 func ConnLost(err error) bool {

@@ -91,7 +91,9 @@ func (x *Transfer) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o 
 		x.errorf("write remote \"%s\": %s", f.Name(), fxText(err))
 		status = ErrReported
 	}
-	ctx := x.cleanupCtx()
+	// After ^C these requests are skipped (a stalled server must not hold
+	// the session); what was written is a prefix of the file all the same.
+	ctx := x.Ctx
 	if x.InPlace || o.Resume && (status != nil || x.interrupted()) {
 		cut := &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}
 		if err := x.warnFailed(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
@@ -116,8 +118,11 @@ func (x *Transfer) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o 
 // the upload, with the status's text for its one verb, and returns nil; a
 // lost connection is returned unprinted.
 func (x *Transfer) warnFailed(err error, format string) error {
-	if err == nil || ConnLost(err) {
+	switch {
+	case err == nil || ConnLost(err):
 		return err
+	case x.interrupted():
+		return nil
 	}
 	x.errorf(format, fxText(err))
 	return nil

@@ -71,9 +71,12 @@ func (x *Transfer) uploadTree(src, dst string, depth int, o Options) error {
 	if ConnLost(status) {
 		return status
 	}
-	if err := x.Client.Setstat(x.cleanupCtx(), dst, a); err != nil {
+	if err := x.Client.Setstat(x.Ctx, dst, a); err != nil {
 		if ConnLost(err) {
 			return err
+		}
+		if x.interrupted() {
+			return status
 		}
 		x.errorf("remote setstat \"%s\": %s", dst, fxText(err))
 	}
