@@ -53,7 +53,7 @@ bench: need-bench build
 	SCP=$(abspath $(BIN)) SFTP=$(abspath $(SFTP_BIN)) $(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench$$' -v ./internal/bench
 
 demo: need-demo build
-	SCP=$(BIN) scripts/demo.sh
+	SCP=$(BIN) SFTP=$(SFTP_BIN) scripts/demo.sh
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/scp

@@ -24,6 +24,7 @@ KbdInteractiveAuthentication no
 StrictModes no
 UsePAM no
 PidFile none
+Subsystem sftp internal-sftp
 ${REMOTE_PATH:+SetEnv PATH=$REMOTE_PATH}
 CFG
 echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$WORK/host_key.pub")" > "$WORK/known_hosts"
