@@ -30,12 +30,11 @@ func TestDifferentialSFTPMode(t *testing.T) {
 		our := side{name: "ours", prog: prog, pre: L{"-s"}, srv: srv}
 		base := t.TempDir()
 		token := newToken()
-		r := runCase(t, c, ref, base, token)
+		r, got := runPair(t, c, ref, our, base, token)
 		t.Logf("OpenSSH: exit %d, stderr %q", r.exit, r.stderr)
 		if d := checkExpectations(c, r, token); len(d) > 0 {
 			t.Errorf("OpenSSH reference run does not do what the case expects:\n  argv %q\n  stderr %q\n%s", r.argv, r.stderr, strings.Join(d, "\n"))
 		}
-		got := runCase(t, c, our, base, token)
 		d := compare(c, r, got)
 		mu.Lock()
 		if len(d) == 0 {

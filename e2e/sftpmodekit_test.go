@@ -94,3 +94,24 @@ func checkSubsystem(t *testing.T, srv *sshdtest.Server) {
 		t.Fatalf("sshd_config of %s lacks %q:\n%s", srv.Addr, want[1:], conf)
 	}
 }
+
+// runPair runs c with the reference side and with ours, at the same time
+// unless the case uses entries of the (shared) home directory: the two runs
+// have their own roots under base, and running them together halves the
+// wall time of the suite. A setup failure in the second goroutine ends
+// only that goroutine (t.Fatal there fails the test and exits it); the
+// comparison with its empty result then adds to the report.
+func runPair(t *testing.T, c dcase, ref, our side, base, token string) (r, got result) {
+	t.Helper()
+	if len(c.home) > 0 {
+		return runCase(t, c, ref, base, token), runCase(t, c, our, base, token)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		got = runCase(t, c, our, base, token)
+	}()
+	r = runCase(t, c, ref, base, token)
+	<-done
+	return r, got
+}
