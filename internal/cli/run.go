@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -36,10 +35,6 @@ type run struct {
 }
 
 func (r *run) main() int {
-	if err := r.checkUnsupported(); err != nil {
-		r.print("scp: " + err.Error())
-		return 1
-	}
 	sources, target := r.opts.Operands[:len(r.opts.Operands)-1], r.opts.Operands[len(r.opts.Operands)-1]
 	r.mustBeDir = len(sources) > 1 || r.opts.TargetDir
 	tgt, err := ParseOperand(target)
@@ -50,16 +45,23 @@ func (r *run) main() int {
 	if r.opts.Recursive {
 		r.meter.BeginTransfer(r.uploadCount(sources, tgt))
 	}
-	if tgt.Remote {
+	switch {
+	case tgt.Remote && r.opts.SFTP:
+		r.toRemoteSFTP(sources, tgt)
+	case tgt.Remote:
 		r.toRemote(sources, tgt)
-	} else {
+	default:
 		if r.mustBeDir {
 			if err := scp.CheckDir(scp.OS{}, tgt.Path); err != nil {
 				r.print(err.Error())
 				return 1
 			}
 		}
-		r.toLocal(sources, tgt.Path)
+		if r.opts.SFTP {
+			r.toLocalSFTP(sources, tgt.Path)
+		} else {
+			r.toLocal(sources, tgt.Path)
+		}
 	}
 	if r.ctx.Err() == nil { // after ^C, only the way out
 		r.meter.EndTransfer()
@@ -72,17 +74,6 @@ func (r *run) main() int {
 		return 1
 	}
 	return 0
-}
-
-// checkUnsupported refuses, clearly, the options whose features are not
-// built yet, rather than ignoring them.
-func (r *run) checkUnsupported() error {
-	o := r.opts
-	switch {
-	case o.SFTP:
-		return errors.New("SFTP mode (-s) is not supported yet; the legacy protocol (-O) is the default")
-	}
-	return nil
 }
 
 // print writes one message for the user, sanitised.

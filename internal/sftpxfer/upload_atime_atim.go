@@ -1,6 +1,6 @@
-//go:build darwin || freebsd || netbsd
+//go:build linux || openbsd || dragonfly || solaris || illumos
 
-package sftpcli
+package sftpxfer
 
 import (
 	"io/fs"
@@ -11,7 +11,7 @@ import (
 // accessTime is a local file's atime, which fs.FileInfo does not carry.
 func accessTime(fi fs.FileInfo) time.Time {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return time.Unix(st.Atimespec.Unix())
+		return time.Unix(st.Atim.Unix())
 	}
 	return fi.ModTime()
 }

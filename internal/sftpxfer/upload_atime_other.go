@@ -1,6 +1,6 @@
 //go:build !(linux || openbsd || dragonfly || solaris || illumos || darwin || freebsd || netbsd)
 
-package sftpcli
+package sftpxfer
 
 import (
 	"io/fs"

@@ -1,4 +1,4 @@
-package sftpcli
+package sftpxfer
 
 import (
 	"errors"
@@ -10,61 +10,64 @@ import (
 	"github.com/goscp/goscp/scp/sftp"
 )
 
-// upload copies the local file src to the remote file dst, as sftp's
-// do_upload does. Messages are printed here; the error is errReported, or
+// Upload copies the local file src to the remote file dst, as sftp's
+// do_upload does. Messages are printed here; the error is ErrReported, or
 // a fatal one.
-func (s *session) upload(src, dst string, o xferOpts) error {
+func (x *Transfer) Upload(src, dst string, o Options) error {
 	local, err := os.Open(src)
 	if err != nil {
-		s.errorf("open local \"%s\": %s", src, strerror.Text(err))
-		return errReported
+		x.errorf("open local \"%s\": %s", src, strerror.Text(err))
+		return ErrReported
 	}
 	defer local.Close()
 	st, err := local.Stat()
 	if err != nil {
-		s.errorf("fstat local \"%s\": %s", src, strerror.Text(err))
-		return errReported
+		x.errorf("fstat local \"%s\": %s", src, strerror.Text(err))
+		return ErrReported
 	}
 	if !st.Mode().IsRegular() {
-		s.errorf("local \"%s\" is not a regular file", src)
-		return errReported
+		x.errorf("local \"%s\" is not a regular file", src)
+		return ErrReported
 	}
-	a := localAttrs(st, 0o777, o.preserve)
+	a := localAttrs(st, 0o777, o.Preserve)
 	var offset int64
-	if o.resume {
-		fi, err := s.client.Stat(s.ctx, dst)
+	if o.Resume {
+		fi, err := x.Client.Stat(x.Ctx, dst)
 		if err != nil {
-			return s.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", fxText(err))
 		}
 		if int64(min(fi.Attrs.Size, 1<<62)) >= st.Size() {
-			s.errorf("resume \"%s\": destination file same size or larger", src)
-			return errReported
+			x.errorf("resume \"%s\": destination file same size or larger", src)
+			return ErrReported
 		}
 		offset = int64(fi.Attrs.Size)
 	}
-	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	if o.resume {
-		flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	flag := os.O_WRONLY | os.O_CREATE
+	switch {
+	case o.Resume:
+		flag |= os.O_APPEND
+	case !x.InPlace:
+		flag |= os.O_TRUNC
 	}
-	f, err := s.client.OpenFile(s.ctx, dst, flag, fs.FileMode(a.Mode&0o777))
+	f, err := x.Client.OpenFile(x.Ctx, dst, flag, fs.FileMode(a.Mode&0o777))
 	if err != nil {
-		return s.remoteFailed(err, "dest open \"%s\": %s", dst, fxText(err))
+		return x.remoteFailed(err, "dest open \"%s\": %s", dst, fxText(err))
 	}
-	n, err := s.send(f, local, offset, st.Size())
-	return s.finishUpload(f, src, a, o, offset, n, err)
+	n, err := x.send(f, local, offset, st.Size())
+	return x.finishUpload(f, src, a, o, offset, n, err)
 }
 
 // send moves the bytes of local from offset on into f at the same offset,
 // with the meter when it is on and the session's limit.
-func (s *session) send(f *sftp.File, local *os.File, offset, size int64) (int64, error) {
-	t := s.newTap()
-	if t.meter {
-		s.meter.Start(meterName(local.Name()), size)
-		s.meter.Add(offset)
-		defer s.meter.Finish()
+func (x *Transfer) send(f *sftp.File, local *os.File, offset, size int64) (int64, error) {
+	t := x.newTap()
+	if t.m != nil {
+		t.m.Start(meterName(local.Name()), size)
+		t.m.Add(offset)
+		defer t.m.Finish()
 	}
 	r := &source{r: io.NewSectionReader(local, offset, 1<<62), tap: t}
-	n, err := f.CopyFrom(s.ctx, r, offset)
+	n, err := f.CopyFrom(x.Ctx, r, offset)
 	if r.err != nil {
 		err = &localError{r.err}
 	}
@@ -74,49 +77,49 @@ func (s *session) send(f *sftp.File, local *os.File, offset, size int64) (int64,
 // finishUpload reports how the copy of n bytes ended, cuts a failed
 // resumed file back to what surely arrived, applies -p and -f and closes
 // the remote file.
-func (s *session) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o xferOpts, offset, n int64, err error) error {
-	if connLost(err) {
+func (x *Transfer) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o Options, offset, n int64, err error) error {
+	if ConnLost(err) {
 		return err
 	}
 	var status error
 	var le *localError
 	switch {
 	case errors.As(err, &le):
-		s.errorf("read local \"%s\": %s", src, strerror.Text(le.err))
-		status = errReported
-	case err != nil && !s.interrupted():
-		s.errorf("write remote \"%s\": %s", f.Name(), fxText(err))
-		status = errReported
+		x.errorf("read local \"%s\": %s", src, strerror.Text(le.err))
+		status = ErrReported
+	case err != nil && !x.interrupted():
+		x.errorf("write remote \"%s\": %s", f.Name(), fxText(err))
+		status = ErrReported
 	}
-	ctx := s.cleanupCtx()
-	if o.resume && (status != nil || s.interrupted()) {
+	ctx := x.cleanupCtx()
+	if x.InPlace || o.Resume && (status != nil || x.interrupted()) {
 		cut := &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}
-		if err := s.warnFailed(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
+		if err := x.warnFailed(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
 			return err
 		}
 	}
-	if o.preserve {
-		if err := s.warnFailed(f.Setstat(ctx, a), "remote fsetstat: %s"); err != nil {
+	if o.Preserve {
+		if err := x.warnFailed(f.Setstat(ctx, a), "remote fsetstat: %s"); err != nil {
 			return err
 		}
 	}
-	if o.fsync && s.client.HasExtension("fsync@openssh.com") {
-		if err := s.warnFailed(f.Sync(ctx), "remote fsync: %s"); err != nil {
+	if o.Fsync && x.Client.HasExtension("fsync@openssh.com") {
+		if err := x.warnFailed(f.Sync(ctx), "remote fsync: %s"); err != nil {
 			return err
 		}
 	}
 	// Like sftp, an upload that ^C cut short is no failure in itself.
-	return s.closeRemote(f, status)
+	return x.closeRemote(f, status)
 }
 
 // warnFailed prints sftp's message for a failed request that does not fail
 // the upload, with the status's text for its one verb, and returns nil; a
 // lost connection is returned unprinted.
-func (s *session) warnFailed(err error, format string) error {
-	if err == nil || connLost(err) {
+func (x *Transfer) warnFailed(err error, format string) error {
+	if err == nil || ConnLost(err) {
 		return err
 	}
-	s.errorf(format, fxText(err))
+	x.errorf(format, fxText(err))
 	return nil
 }
 

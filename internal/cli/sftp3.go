@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"strings"
+	"syscall"
+
+	"github.com/goscp/goscp/internal/sftpcli"
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"github.com/goscp/goscp/internal/strerror"
+)
+
+// throughLocal is throughlocal_sftp, a copy between two remote hosts in
+// SFTP mode (-3): a second connection to the origin, whose matches go
+// through us to the target over to.
+func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
+	from := r.openSFTP(op)
+	if from == nil {
+		return
+	}
+	defer from.close(r)
+	src, ok := r.remotePath(from, op.Path)
+	if !ok {
+		r.fatal = max(r.fatal, 255)
+		return
+	}
+	target, ok := r.remotePath(to, targ)
+	if !ok {
+		r.fatal = max(r.fatal, 255)
+		return
+	}
+	isDir, ok := r.remoteIsDir(to, target)
+	if !ok {
+		return
+	}
+	if !isDir && r.mustBeDir {
+		r.logf("%s: destination is not a directory", targ)
+		r.errs++
+		return
+	}
+	paths, ok := r.originGlob(from, src, op.Path)
+	if !ok {
+		return
+	}
+	x := r.transfer(from)
+	o := sftpxfer.Options{Preserve: r.opts.Preserve}
+	for _, p := range paths {
+		if r.ctx.Err() != nil {
+			return
+		}
+		dst := target
+		if isDir {
+			dst = pathAppend(target, baseName(p))
+		}
+		var err error
+		if strings.HasSuffix(p, "/") && r.opts.Recursive {
+			err = x.CrossloadDir(to.client, p, dst, o)
+		} else {
+			err = x.Crossload(to.client, p, dst, nil, o)
+		}
+		if !r.xferResult(err) && r.fatal != 0 {
+			return
+		}
+	}
+}
+
+// originGlob expands the remote pattern abs over c as scp's SFTP mode
+// does; src is the pattern as typed, for messages. ok is false after an
+// error was reported.
+func (r *run) originGlob(c *sftpConn, abs, src string) ([]string, bool) {
+	paths, matches, err := sftpcli.RemoteGlob(r.ctx, c.client, r.stderr, abs)
+	if err != nil {
+		if !r.xferResult(err) && r.fatal == 0 {
+			r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
+		}
+		return nil, false
+	}
+	if matches == 0 && len(paths) == 1 {
+		// The pattern itself came back: say early that it is not there.
+		fi, err := c.client.Stat(r.ctx, paths[0])
+		if err != nil {
+			if !r.xferResult(err) && r.fatal == 0 {
+				r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
+			}
+			return nil, false
+		}
+		// glibc's glob marks this result too when it names a directory.
+		if fi.IsDir() && !strings.HasSuffix(paths[0], "/") {
+			paths[0] += "/"
+		}
+	}
+	return paths, true
+}

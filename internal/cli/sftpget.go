@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"os"
+	"strings"
+
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"github.com/goscp/goscp/internal/strerror"
+)
+
+// toLocalSFTP is tolocal in SFTP mode: each remote source over its own
+// connection, local ones copied here.
+func (r *run) toLocalSFTP(sources []string, target string) {
+	for _, s := range sources {
+		if r.ctx.Err() != nil || r.fatal != 0 {
+			return
+		}
+		op, ok := r.parseSource(s)
+		if !ok {
+			continue
+		}
+		if !op.Remote {
+			r.localCopy(s, target)
+			continue
+		}
+		c := r.openSFTP(op)
+		if c == nil {
+			return
+		}
+		r.sinkSFTP(c, target, op.Path)
+		c.close(r)
+	}
+}
+
+// sinkSFTP is sink_sftp: it expands the remote pattern src over readdir
+// and downloads every match to dst, or into it when it is a directory or
+// several match.
+func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
+	abs, ok := r.remotePath(c, src)
+	if !ok {
+		r.errs++
+		return
+	}
+	paths, ok := r.originGlob(c, abs, src)
+	if !ok {
+		return
+	}
+	dstIsDir, ok := r.localTarget(dst, len(paths))
+	if !ok {
+		r.errs++
+		return
+	}
+	x := r.transfer(c)
+	o := sftpxfer.Options{Preserve: r.opts.Preserve}
+	var err error
+	for _, p := range paths {
+		if r.ctx.Err() != nil {
+			return
+		}
+		to := dst
+		if dstIsDir {
+			to = pathAppend(dst, baseName(p))
+		}
+		if strings.HasSuffix(p, "/") && r.opts.Recursive {
+			err = x.DownloadDir(p, to, o)
+		} else {
+			err = x.Download(p, to, nil, o)
+		}
+		if !r.xferResult(err) && r.fatal != 0 {
+			return
+		}
+	}
+}
+
+// localTarget decides whether the copies go into dst: it is a directory,
+// or several files match and it does not exist yet (it is made). ok is
+// false after an error was printed.
+func (r *run) localTarget(dst string, matches int) (isDir, ok bool) {
+	st, err := os.Stat(dst)
+	isDir = err == nil && st.IsDir()
+	switch {
+	case matches <= 1 || isDir:
+		return isDir, true
+	case err == nil:
+		r.logf("Multiple files match pattern, but destination \"%s\" is not a directory", dst)
+		return false, false
+	}
+	if err := os.Mkdir(dst, 0o777); err != nil {
+		r.logf("local mkdir \"%s\": %s", dst, strerror.Text(err))
+		return false, false
+	}
+	return true, true
+}

@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/goscp/goscp/internal/cmdline"
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"github.com/goscp/goscp/internal/transport"
+	"github.com/goscp/goscp/scp/sftp"
+)
+
+// sftpConn is one SFTP connection of scp's SFTP mode (-s) and the
+// session or program it runs over.
+type sftpConn struct {
+	client *sftp.Client
+	sess   *transport.Session
+}
+
+// errConnClosed ends the run as OpenSSH's scp ends when its SFTP
+// connection breaks: "Connection closed", exit 255.
+var errConnClosed = errors.New("Connection closed")
+
+// logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n".
+func (r *run) logf(format string, args ...any) {
+	io.WriteString(r.stderr, cmdline.LogLine(r.argv0, fmt.Sprintf(format, args...)))
+}
+
+// openSFTP connects to op's host and starts its SFTP server: the
+// subsystem over our connection, or the -S program with "-s", or the -D
+// program run here. A failure is reported and ends the run.
+func (r *run) openSFTP(op Operand) *sftpConn {
+	sess, err := r.startSFTP(op)
+	if err != nil {
+		r.printSSH(err.Error())
+		r.connClosed()
+		return nil
+	}
+	in, out := r.limit(sess.Stdout, sess.Stdin)
+	buffer, requests := r.transferOptions()
+	client, err := sftp.NewClient(r.ctx, in, writeCloser{out, sess.Stdin}, &sftp.Options{BufferSize: buffer, Requests: requests})
+	if err != nil {
+		sess.Close()
+		sess.Wait()
+		r.connClosed()
+		return nil
+	}
+	return &sftpConn{client: client, sess: sess}
+}
+
+// startSFTP starts the server end of an SFTP connection to op's host.
+func (r *run) startSFTP(op Operand) (*transport.Session, error) {
+	user := op.User
+	if user == "" {
+		user = "(unspecified)"
+	}
+	if srv := r.opts.SFTPServer; srv != "" {
+		r.debug(fmt.Sprintf("Executing: program %s host %s, user (unspecified), command sftp", srv, op.Host))
+		return transport.StartProgram(r.ctx, srv, []string{"--", op.Host}, "sftp", r.stderr)
+	}
+	if r.opts.Program == "" {
+		r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command sftp", op.Host, user))
+		c, err := r.connect(op)
+		if err != nil {
+			return nil, err
+		}
+		return c.StartSubsystem("sftp")
+	}
+	port := r.opts.PortNum
+	if op.Port != 0 {
+		port = op.Port
+	}
+	r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command sftp", r.opts.Program, op.Host, user))
+	args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
+	// "-s" goes before the "--" that ends the options.
+	args = append(args[:len(args)-2:len(args)-2], "-s", "--", op.Host)
+	return transport.StartProgram(r.ctx, r.opts.Program, args, "sftp", r.stderr)
+}
+
+// transferOptions are -X buffer= and nrequests=, the last of each; 0 for
+// the library's default.
+func (r *run) transferOptions() (buffer, requests int) {
+	for _, x := range r.opts.SFTPOpts {
+		b, n, _ := cmdline.TransferOption(x)
+		if b != 0 {
+			buffer = b
+		}
+		if n != 0 {
+			requests = n
+		}
+	}
+	return buffer, requests
+}
+
+// connClosed reports a broken SFTP connection as OpenSSH's scp does.
+func (r *run) connClosed() {
+	r.logf("%s", errConnClosed)
+	r.fatal = 255
+}
+
+// close ends the connection and waits for its server; a failed one
+// counts as an error, as OpenSSH counts ssh's exit status.
+func (c *sftpConn) close(r *run) {
+	c.client.Close()
+	if err := c.sess.Wait(); err != nil && r.fatal == 0 {
+		r.errs++
+	}
+}
+
+// transfer is the shared transfer core, speaking as scp does.
+func (r *run) transfer(c *sftpConn) *sftpxfer.Transfer {
+	return &sftpxfer.Transfer{
+		Ctx:          r.ctx,
+		Client:       c.client,
+		Stdout:       r.stdout,
+		Log:          func(msg string) { io.WriteString(r.stderr, cmdline.LogLine(r.argv0, msg)) },
+		Meter:        r.meter,
+		ProgressOnly: true,
+		FollowLinks:  true,
+		InPlace:      true,
+	}
+}
+
+// xferResult counts a copy's failure; a lost connection ends the run.
+func (r *run) xferResult(err error) bool {
+	switch {
+	case err == nil:
+		return true
+	case sftpxfer.ConnLost(err):
+		r.connClosed()
+	}
+	r.errs++
+	return false
+}
+
+// remotePath is prepare_remote_path of OpenSSH's scp: the SFTP server
+// starts in the home directory, so "~" and "~/" are dropped; "~user"
+// needs the expand-path extension. ok is false after an error was
+// printed (or the connection broke).
+func (r *run) remotePath(c *sftpConn, p string) (string, bool) {
+	switch {
+	case p == "" || p == "~":
+		return ".", true
+	case !strings.HasPrefix(p, "~"):
+		return p, true
+	case strings.HasPrefix(p, "~/"):
+		if rest := strings.TrimLeft(p[2:], "/"); rest != "" {
+			return rest, true
+		}
+		return ".", true
+	case !c.client.HasExtension("expand-path@openssh.com"):
+		r.logf("server expand-path extension is required for ~user paths in SFTP mode")
+		return "", false
+	}
+	exp, err := c.client.ExpandPath(r.ctx, p)
+	if err != nil {
+		if sftpxfer.ConnLost(err) {
+			r.connClosed()
+		} else {
+			r.logf("expand %s: %s", p, statusText(err))
+		}
+		return "", false
+	}
+	return exp, true
+}
+
+// statusText is the reason of a failed request as OpenSSH words it: the
+// server's message when it sent one.
+func statusText(err error) string {
+	var se *sftp.StatusError
+	if errors.As(err, &se) && se.Message != "" {
+		return se.Message
+	}
+	return fxText(err)
+}
+
+// fxText is the reason of a failed request: the status as OpenSSH's
+// fx2txt words it, else the error itself.
+func fxText(err error) string {
+	var se *sftp.StatusError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	return err.Error()
+}
+
+// baseName is basename(3): the last element, trailing slashes ignored.
+func baseName(p string) string {
+	if strings.Trim(p, "/") == "" && p != "" {
+		return "/"
+	}
+	return path.Base(p)
+}
+
+// writeCloser is a paced writer that still closes the stream under it.
+type writeCloser struct {
+	io.Writer
+	c io.Closer
+}
+
+func (w writeCloser) Close() error { return w.c.Close() }

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"io/fs"
+	"os"
+
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"github.com/goscp/goscp/internal/strerror"
+)
+
+// toRemoteSFTP is toremote in SFTP mode: the local sources go over one
+// connection, opened at the first of them.
+func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
+	var c *sftpConn
+	defer func() {
+		if c != nil {
+			c.close(r)
+		}
+	}()
+	for _, s := range sources {
+		if r.ctx.Err() != nil || r.fatal != 0 {
+			return
+		}
+		op, ok := r.parseSource(s)
+		switch {
+		case !ok:
+			continue
+		case op.Remote && r.opts.RemoteDirect:
+			r.remoteDirect(op, tgt)
+			continue
+		}
+		if c == nil {
+			if c = r.openSFTP(tgt); c == nil {
+				return
+			}
+		}
+		if op.Remote {
+			r.throughLocal(c, op, tgt.Path)
+		} else {
+			r.sourceSFTP(c, s, tgt.Path)
+		}
+	}
+}
+
+// sourceSFTP is source_sftp: it uploads the local file or tree src to
+// targ, or into it when targ is a directory or must be one.
+func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
+	st, err := os.Stat(src)
+	if err != nil {
+		r.logf("stat local \"%s\": %s", src, strerror.Text(err))
+		r.fatal = 255
+		return
+	}
+	target, ok := r.remotePath(c, targ)
+	if !ok {
+		if r.fatal == 0 {
+			r.fatal = 255
+		}
+		return
+	}
+	isDir, ok := r.remoteIsDir(c, target)
+	if !ok {
+		return
+	}
+	if r.mustBeDir && !isDir {
+		if !r.remoteMkdir(c, target, st.Mode()) {
+			return
+		}
+		isDir = true
+	}
+	dst := target
+	if isDir {
+		dst = pathAppend(target, baseName(src))
+	}
+	x := r.transfer(c)
+	o := sftpxfer.Options{Preserve: r.opts.Preserve}
+	if st.IsDir() && r.opts.Recursive {
+		if err := x.UploadDir(src, dst, o); !r.xferResult(err) && r.fatal == 0 {
+			r.logf("failed to upload directory %s to %s", src, targ)
+		}
+		return
+	}
+	if err := x.Upload(src, dst, o); !r.xferResult(err) && r.fatal == 0 {
+		r.logf("failed to upload file %s to %s", src, targ)
+	}
+}
+
+// remoteIsDir stats p on the server; anything but a directory (or nothing
+// there) is false. ok is false when the connection broke.
+func (r *run) remoteIsDir(c *sftpConn, p string) (isDir, ok bool) {
+	fi, err := c.client.Stat(r.ctx, p)
+	switch {
+	case err == nil:
+		return fi.IsDir(), true
+	case sftpxfer.ConnLost(err):
+		r.connClosed()
+		return false, false
+	}
+	return false, true
+}
+
+// remoteMkdir makes the target directory that several sources (or -d)
+// need, writable for us whatever the first source's mode; a failure ends
+// the run.
+func (r *run) remoteMkdir(c *sftpConn, dir string, mode fs.FileMode) bool {
+	err := c.client.Mkdir(r.ctx, dir, mode.Perm()|0o700)
+	switch {
+	case err == nil:
+		return true
+	case sftpxfer.ConnLost(err):
+		r.connClosed()
+		return false
+	}
+	r.logf("remote mkdir \"%s\": %s", dir, fxText(err))
+	r.fatal = 255
+	return false
+}
+
+// pathAppend joins p1 and p2 with one "/" unless p1 is empty or already
+// ends in one, as OpenSSH's path_append does.
+func pathAppend(p1, p2 string) string {
+	if p1 != "" && p1[len(p1)-1] != '/' {
+		return p1 + "/" + p2
+	}
+	return p1 + p2
+}

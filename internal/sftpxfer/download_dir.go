@@ -1,0 +1,164 @@
+package sftpxfer
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goscp/goscp/internal/strerror"
+	"github.com/goscp/goscp/scp/sftp"
+)
+
+// DownloadDir copies the remote directory tree src into the local
+// directory dst, as sftp's download_dir does: src is canonicalised first,
+// symlinks and special files are skipped with a message.
+func (x *Transfer) DownloadDir(src, dst string, o Options) error {
+	canon, err := x.Client.Realpath(x.Ctx, src)
+	if err != nil {
+		if ConnLost(err) {
+			return err
+		}
+		if !x.interrupted() {
+			x.errorf("realpath %s: %s", src, realpathText(err))
+			x.errorf("download \"%s\": path canonicalization failed", src)
+		}
+		return ErrReported
+	}
+	return x.downloadTree(canon, dst, 0, nil, o)
+}
+
+// downloadTree is download_dir_internal: a is src's attributes from its
+// parent's listing, nil at the top.
+func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, o Options) error {
+	if depth >= maxDirDepth {
+		x.errorf("Maximum directory depth exceeded: %d levels", depth)
+		return ErrReported
+	}
+	if a == nil {
+		fi, err := x.Client.Stat(x.Ctx, src)
+		if err != nil {
+			return x.remoteFailed(err, "stat remote \"%s\" directory failed", src)
+		}
+		a = &fi.Attrs
+	}
+	if !attrIsDir(a) {
+		x.errorf("\"%s\" is not a directory", src)
+		return ErrReported
+	}
+	if !x.ProgressOnly {
+		x.printf("Retrieving %s\n", src)
+	}
+
+	// The directory stays writable for us while it fills; its own mode
+	// comes at the end.
+	mode, tmp := fs.FileMode(0o777), fs.FileMode(0o777)
+	if a.Flags&sftp.AttrPermissions != 0 {
+		mode = dirMode(a.Mode)
+		tmp = mode | 0o300
+	}
+	if err := os.Mkdir(dst, tmp); err != nil && !errors.Is(err, fs.ErrExist) {
+		x.errorf("mkdir %s: %s", dst, strerror.Text(err))
+		return ErrReported
+	}
+	entries, err := x.readDir(src)
+	if err != nil {
+		return err
+	}
+	status := x.downloadEntries(src, dst, depth, entries, o)
+	if ConnLost(status) {
+		return status
+	}
+	if o.Preserve && a.Flags&sftp.AttrACModTime != 0 {
+		if err := os.Chtimes(dst, time.Unix(int64(a.Atime), 0), time.Unix(int64(a.Mtime), 0)); err != nil {
+			x.errorf("local set times on \"%s\": %s", dst, strerror.Text(err))
+		}
+	}
+	if mode != tmp {
+		if err := os.Chmod(dst, mode); err != nil {
+			x.errorf("local chmod directory \"%s\": %s", dst, strerror.Text(err))
+		}
+	}
+	return status
+}
+
+// downloadEntries copies a directory's listed entries, in the server's
+// order.
+func (x *Transfer) downloadEntries(src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+	var status error
+	for _, e := range entries {
+		if x.interrupted() {
+			break
+		}
+		name := e.Name()
+		newSrc, newDst := pathAppend(src, name), pathAppend(dst, name)
+		var err error
+		switch {
+		case attrIsDir(&e.Attrs):
+			err = x.downloadTree(newSrc, newDst, depth+1, &e.Attrs, o)
+		case attrIsReg(&e.Attrs) || x.FollowLinks && attrIsLink(&e.Attrs):
+			// A link's own attributes are not its target's: Download
+			// stats it.
+			a := &e.Attrs
+			if attrIsLink(a) {
+				a = nil
+			}
+			if err = x.Download(newSrc, newDst, a, o); err != nil && !ConnLost(err) {
+				x.errorf("Download of file %s to %s failed", newSrc, newDst)
+			}
+		default:
+			x.logit("download \"%s\": not a regular file", newSrc)
+		}
+		if ConnLost(err) {
+			return err
+		}
+		if err != nil {
+			status = ErrReported
+		}
+	}
+	return status
+}
+
+// readDir lists a remote directory for get -r. Names that would reach
+// outside it ("/" in them, NUL, "", "." and "..") are dropped, the ones
+// with a "/" with sftp's message.
+func (x *Transfer) readDir(dir string) ([]*sftp.FileInfo, error) {
+	list, err := x.Client.ReadDir(x.Ctx, dir)
+	if err != nil {
+		if ConnLost(err) {
+			return nil, err
+		}
+		if !x.interrupted() {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Op == "opendir" {
+				x.errorf("remote readdir(\"%s\"): %s", dir, fxText(err))
+			} else {
+				x.errorf("Couldn't read directory: %s", fxText(err))
+			}
+			x.errorf("remote readdir \"%s\" failed", dir)
+		}
+		return nil, ErrReported
+	}
+	kept := list[:0]
+	for _, e := range list {
+		switch name := e.Name(); {
+		case strings.Contains(name, "/"):
+			x.errorf("Server sent suspect path \"%s\" during readdir of \"%s\"", name, dir)
+		case name == "" || name == "." || name == ".." || strings.ContainsRune(name, 0):
+		default:
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
+// dirMode is a remote directory's mode for mkdir: the permission bits
+// and the sticky bit.
+func dirMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	if m&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
+}
