@@ -178,6 +178,11 @@ var sftpModeCases = []dcase{
 	{"s-down-glob-dirs-without-r", 0, 1, "scp: download {R}/d/sub/: not a regular file\r\nscp: download {R}/d/void/: not a regular file\r\n", L{"sshdtest:{R}/d/*", "dest/"}, L{"local/dest/one.txt=one\n", "!local/dest/sub"}, nil},
 	{"s-up-onto-dir-no-slash", 0, 0, "", L{"a.txt", "sshdtest:{R}/dest"}, L{"remote/dest/a.txt=alpha\n"}, nil},
 	{"s-remote-to-remote-3", 0, 0, "", L{"-3", "sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
+	{"s-remote-to-remote-3-r", 0, 0, "", L{"-3", "-r", "sshdtest:{R}/d", "sshdtest:{R}/dest"}, L{"remote/dest/d/sub/two.txt=two\n", "remote/dest/d/void/"}, nil},
+	{"s-remote-to-remote-3-glob", 0, 0, "", L{"-3", "sshdtest:{R}/*.log", "sshdtest:{R}/dest"}, L{"remote/dest/x.log=x log\n", "remote/dest/y.log=y log\n"}, nil},
+	{"s-remote-to-remote-3-missing", 0, 1, "scp: {R}/nope.txt: No such file or directory\r\n", L{"-3", "sshdtest:{R}/nope.txt", "sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
+	{"s-remote-to-remote-3-target-is-file", 0, 1, "scp: {R}/existing.txt: destination is not a directory\r\nscp: {R}/existing.txt: destination is not a directory\r\n", L{"-3", "sshdtest:{R}/a.txt", "sshdtest:{R}/b.txt", "sshdtest:{R}/existing.txt"}, L{"remote/existing.txt=old content, longer than alpha\n"}, nil},
+	{"s-down-rp-void", 0, 0, "", L{"-rp", "sshdtest:{R}/d/void", "new"}, L{"local/new/"}, nil},
 	{"s-remote-to-remote", 0, 0, "", L{"sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
 
 	// connections
