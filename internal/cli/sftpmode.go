@@ -18,6 +18,9 @@ import (
 type sftpConn struct {
 	client *sftp.Client
 	sess   *transport.Session
+	// program: the session is a program run here (-S, -D), whose exit
+	// status counts; a subsystem channel has none to wait for.
+	program bool
 }
 
 // errConnClosed ends the run as OpenSSH's scp ends when its SFTP
@@ -44,11 +47,11 @@ func (r *run) openSFTP(op Operand) *sftpConn {
 	client, err := sftp.NewClient(r.ctx, in, writeCloser{out, sess.Stdin}, &sftp.Options{BufferSize: buffer, Requests: requests})
 	if err != nil {
 		sess.Close()
-		sess.Wait()
 		r.connClosed()
 		return nil
 	}
-	return &sftpConn{client: client, sess: sess}
+	program := r.opts.SFTPServer != "" || r.opts.Program != ""
+	return &sftpConn{client: client, sess: sess, program: program}
 }
 
 // startSFTP starts the server end of an SFTP connection to op's host.
@@ -105,6 +108,10 @@ func (r *run) connClosed() {
 // counts as an error, as OpenSSH counts ssh's exit status.
 func (c *sftpConn) close(r *run) {
 	c.client.Close()
+	if !c.program {
+		c.sess.Close()
+		return
+	}
 	if err := c.sess.Wait(); err != nil && r.fatal == 0 {
 		r.errs++
 	}
