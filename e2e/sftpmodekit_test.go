@@ -66,7 +66,11 @@ func sftpModeTable(t *testing.T) []dcase {
 func startNoSFTP(t *testing.T) *sshdtest.Server {
 	t.Helper()
 	wrapper := filepath.Join(t.TempDir(), "sshd-no-sftp")
-	script := "#!/bin/sh\n# argv: -D -e -f CONFIG\nsed -i '/^Subsystem[[:space:]]/d' \"$4\" && exec " + sshdtest.SSHD + " \"$@\"\n"
+	script := `#!/bin/sh
+prev= conf=
+for a; do [ "$prev" = -f ] && conf=$a; prev=$a; done
+sed -i '/^Subsystem[[:space:]]/d' "$conf" && exec ` + sshdtest.SSHD + ` "$@"
+`
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
