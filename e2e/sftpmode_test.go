@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -57,6 +58,7 @@ func TestDifferentialSFTPMode(t *testing.T) {
 	})
 	t.Logf("differential (SFTP mode): %d cases, %d agree", agree+len(bad), agree)
 	if len(bad) > 0 {
+		sort.Strings(bad)
 		t.Logf("disagreeing: %s", strings.Join(bad, " "))
 	}
 }
