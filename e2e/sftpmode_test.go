@@ -189,6 +189,14 @@ var sftpModeCases = []dcase{
 	{"s-down-rp-void", 0, 0, "", L{"-rp", "sshdtest:{R}/d/void", "new"}, L{"local/new/"}, nil},
 	{"s-remote-to-remote", 0, 0, "", L{"sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
 
+	// options
+	{"s-down-limit", 0, 0, "", L{"-l", "8192", "sshdtest:{R}/d/sub/three.bin", "dest/"}, L{"local/dest/three.bin"}, nil},
+	{"s-down-quiet-compress", 0, 0, "", L{"-q", "-C", "sshdtest:{R}/a.txt", "dest/"}, L{"local/dest/a.txt=alpha\n"}, nil},
+	{"s-up-D", 0, 0, "", L{"-D", "/usr/lib/openssh/sftp-server", "a.txt", "nohost:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
+	{"s-down-D-glob", 0, 0, "", L{"-D", "/usr/lib/openssh/sftp-server", "nohost:{R}/*.log", "dest/"}, L{"local/dest/x.log", "local/dest/y.log"}, nil},
+	{"s-up-S-ssh", 0, 0, "", L{"-S", "/usr/bin/ssh", "a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
+	{"s-down-uri-port", 0, 0, "", L{"scp://{USER}@127.0.0.1:{PORT}/{R}/b.txt", "dest/"}, L{"local/dest/b.txt=bravo\n"}, nil},
+
 	// connections
 	{"s-up-connect-refused", 0, 255, "ssh: connect to host 127.0.0.1 port 1: Connection refused\r\n", L{"-P", "1", "a.txt", "sshdtest:{R}/dest/"}, nil, nil},
 	{"s-down-connect-refused-quiet", 0, 255, "scp: Connection closed\r\n", L{"-q", "-P", "1", "sshdtest:{R}/a.txt", "dest/"}, nil, nil},
