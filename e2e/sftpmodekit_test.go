@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goscp/goscp/internal/sshdtest"
+)
+
+// differs is what OpenSSH's SFTP mode does where its legacy mode does
+// something else: it replaces the exit status and stderr text of a
+// reused case, and its tree checks unless want is nil.
+type differs struct {
+	exit int
+	errs string
+	want []string
+}
+
+// reused names a case of the legacy table (cases_test.go) that also means
+// something in SFTP mode; alt is nil when SFTP mode does the same.
+type reused struct {
+	name string
+	alt  *differs
+}
+
+// sftpModeTable is the reused legacy cases (with their SFTP-mode
+// outcomes) followed by the SFTP-mode cases of their own. A name missing
+// from the legacy table or given twice fails the test.
+func sftpModeTable(t *testing.T) []dcase {
+	t.Helper()
+	legacy := map[string]dcase{}
+	for _, c := range cases {
+		legacy[c.name] = c
+	}
+	var out []dcase
+	for _, r := range sftpModeReused {
+		c, ok := legacy[r.name]
+		if !ok {
+			t.Fatalf("reused case %q is not in the legacy table", r.name)
+		}
+		if r.alt != nil {
+			c.exit, c.errs = r.alt.exit, r.alt.errs
+			if r.alt.want != nil {
+				c.want = r.alt.want
+			}
+		}
+		out = append(out, c)
+	}
+	out = append(out, sftpModeCases...)
+	seen := map[string]bool{}
+	for _, c := range append(out, sftpModeNoSubsystem...) {
+		if seen[c.name] {
+			t.Fatalf("duplicate case name %q", c.name)
+		}
+		seen[c.name] = true
+	}
+	return out
+}
+
+// startNoSFTP starts an sshd without any Subsystem line: sshdtest always
+// writes "Subsystem sftp", and sshd refuses a second one and any in a
+// Match block, so sshd runs through a wrapper (Config.Program) that
+// deletes the line from the config before it starts.
+func startNoSFTP(t *testing.T) *sshdtest.Server {
+	t.Helper()
+	wrapper := filepath.Join(t.TempDir(), "sshd-no-sftp")
+	script := `#!/bin/sh
+prev= conf=
+for a; do [ "$prev" = -f ] && conf=$a; prev=$a; done
+sed -i '/^Subsystem[[:space:]]/d' "$conf" && exec ` + sshdtest.SSHD + ` "$@"
+`
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.Start(t, sshdtest.Config{Program: wrapper})
+	conf, err := os.ReadFile(filepath.Join(srv.Dir, "sshd_config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(conf), "\nSubsystem") {
+		t.Fatalf("sshd_config of %s still has a Subsystem line:\n%s", srv.Addr, conf)
+	}
+	return srv
+}
+
+// checkSubsystem asserts that srv serves SFTP with OpenSSH's sftp-server,
+// the server this suite's expectations were taken with.
+func checkSubsystem(t *testing.T, srv *sshdtest.Server) {
+	t.Helper()
+	conf, err := os.ReadFile(filepath.Join(srv.Dir, "sshd_config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "\nSubsystem sftp /usr/lib/openssh/sftp-server\n"
+	if !strings.Contains(string(conf), want) {
+		t.Fatalf("sshd_config of %s lacks %q:\n%s", srv.Addr, want[1:], conf)
+	}
+}
+
+// runPair runs c with the reference side and with ours, at the same time
+// unless the case uses entries of the (shared) home directory: the two runs
+// have their own roots under base, and running them together halves the
+// wall time of the suite. A setup failure in the second goroutine ends
+// only that goroutine (t.Fatal there fails the test and exits it); the
+// comparison with its empty result then adds to the report.
+func runPair(t *testing.T, c dcase, ref, our side, base, token string) (r, got result) {
+	t.Helper()
+	if len(c.home) > 0 {
+		return runCase(t, c, ref, base, token), runCase(t, c, our, base, token)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		got = runCase(t, c, our, base, token)
+	}()
+	r = runCase(t, c, ref, base, token)
+	<-done
+	return r, got
+}
