@@ -30,7 +30,13 @@
 // batch script or piped commands with flags, runs with /usr/bin/sftp and
 // with ours (./cmd/sftp, or SFTP_UNDER_TEST) on identical trees, against
 // sshd with OpenSSH's sftp-server and with internal-sftp, comparing exit
-// status, stdout, stderr and both trees. The
+// status, stdout, stderr and both trees. TestDifferentialSFTPMode compares
+// our `scp -s` with OpenSSH's scp in its SFTP mode over the cases of the
+// table that apply and SFTP mode's own (client-side globs, ~user, -3 over
+// two SFTP connections, an sshd without the subsystem). TestSFTPHostile
+// runs both sftp clients against lying servers (internal/sftpfake, run by
+// sshd as a subsystem): nothing may be written outside the target, reach
+// the terminal raw, hang or grow without bound. The
 // password and one-time-code logins need root: they run sshd under a test
 // name whose PAM service, /etc/pam.d/goscp-sshd-*, the test writes and
 // removes again (a test binary killed meanwhile leaves that file behind).
