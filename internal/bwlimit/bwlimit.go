@@ -14,6 +14,23 @@ func Pair(in io.Reader, out io.Writer, kbps int64) (io.Reader, io.Writer) {
 	return limitedReader{in, b}, limitedWriter{out, b}
 }
 
+// Split limits each direction of a stream pair to kbps on its own, as
+// OpenSSH's sftp does: for a client that reads and writes at once. kbps 0
+// means no limit. Closing the writer closes w.
+func Split(r io.Reader, w io.WriteCloser, kbps int64) (io.Reader, io.WriteCloser) {
+	if kbps == 0 {
+		return r, w
+	}
+	return Reader(r, kbps), writeCloser{Writer(w, kbps), w}
+}
+
+type writeCloser struct {
+	io.Writer
+	c io.Closer
+}
+
+func (w writeCloser) Close() error { return w.c.Close() }
+
 // Reader limits what is read from r to kbps, on its own.
 func Reader(r io.Reader, kbps int64) io.Reader { return limitedReader{r, newBucket(kbps)} }
 

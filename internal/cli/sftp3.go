@@ -49,7 +49,7 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 		}
 		dst := target
 		if isDir {
-			dst = pathAppend(target, baseName(p))
+			dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(p))
 		}
 		var err error
 		if strings.HasSuffix(p, "/") && r.opts.Recursive {
@@ -67,7 +67,7 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 // does; src is the pattern as typed, for messages. ok is false after an
 // error was reported.
 func (r *run) originGlob(c *sftpConn, abs, src string) ([]string, bool) {
-	paths, matches, err := sftpcli.RemoteGlob(r.ctx, c.client, r.stderr, abs)
+	paths, matches, err := sftpcli.RemoteGlob(r.ctx, c.client, func(msg string) { r.logf("%s", msg) }, abs)
 	if err != nil {
 		if !r.xferResult(err) && r.fatal == 0 {
 			r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))

@@ -59,7 +59,7 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		}
 		to := dst
 		if dstIsDir {
-			to = pathAppend(dst, baseName(p))
+			to = sftpxfer.PathAppend(dst, sftpxfer.BaseName(p))
 		}
 		if strings.HasSuffix(p, "/") && r.opts.Recursive {
 			err = x.DownloadDir(p, to, o)

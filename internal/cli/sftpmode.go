@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
+	"github.com/goscp/goscp/internal/bwlimit"
 	"github.com/goscp/goscp/internal/cmdline"
 	"github.com/goscp/goscp/internal/sftpxfer"
 	"github.com/goscp/goscp/internal/transport"
@@ -38,11 +37,14 @@ func (r *run) openSFTP(op Operand) *sftpConn {
 		r.connClosed()
 		return nil
 	}
-	in, out := r.limit(sess.Stdout, sess.Stdin)
+	// The client reads replies while it writes: each direction is paced
+	// on its own, as OpenSSH's sftp client paces them.
+	in, out := bwlimit.Split(sess.Stdout, sess.Stdin, r.opts.LimitKbps)
 	buffer, requests := r.transferOptions()
-	client, err := sftp.NewClient(r.ctx, in, writeCloser{out, sess.Stdin}, &sftp.Options{BufferSize: buffer, Requests: requests})
+	client, err := sftp.NewClient(r.ctx, in, out, &sftp.Options{BufferSize: buffer, Requests: requests})
 	if err != nil {
 		sess.Close()
+		r.logf("%s", err)
 		r.connClosed()
 		return nil
 	}
@@ -164,45 +166,9 @@ func (r *run) remotePath(c *sftpConn, p string) (string, bool) {
 		if sftpxfer.ConnLost(err) {
 			r.connClosed()
 		} else {
-			r.logf("expand %s: %s", p, statusText(err))
+			r.logf("expand %s: %s", p, sftpxfer.StatusText(err))
 		}
 		return "", false
 	}
 	return exp, true
 }
-
-// statusText is the reason of a failed request as OpenSSH words it: the
-// server's message when it sent one.
-func statusText(err error) string {
-	var se *sftp.StatusError
-	if errors.As(err, &se) && se.Message != "" {
-		return se.Message
-	}
-	return fxText(err)
-}
-
-// fxText is the reason of a failed request: the status as OpenSSH's
-// fx2txt words it, else the error itself.
-func fxText(err error) string {
-	var se *sftp.StatusError
-	if errors.As(err, &se) {
-		return se.Error()
-	}
-	return err.Error()
-}
-
-// baseName is basename(3): the last element, trailing slashes ignored.
-func baseName(p string) string {
-	if strings.Trim(p, "/") == "" && p != "" {
-		return "/"
-	}
-	return path.Base(p)
-}
-
-// writeCloser is a paced writer that still closes the stream under it.
-type writeCloser struct {
-	io.Writer
-	c io.Closer
-}
-
-func (w writeCloser) Close() error { return w.c.Close() }

@@ -70,7 +70,7 @@ func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
 	}
 	dst := target
 	if isDir {
-		dst = pathAppend(target, baseName(src))
+		dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(src))
 	}
 	x := r.transfer(c)
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
@@ -111,16 +111,7 @@ func (r *run) remoteMkdir(c *sftpConn, dir string, mode fs.FileMode) bool {
 		r.connClosed()
 		return false
 	}
-	r.logf("remote mkdir \"%s\": %s", dir, fxText(err))
+	r.logf("remote mkdir \"%s\": %s", dir, sftpxfer.FxText(err))
 	r.fatal = 255
 	return false
-}
-
-// pathAppend joins p1 and p2 with one "/" unless p1 is empty or already
-// ends in one, as OpenSSH's path_append does.
-func pathAppend(p1, p2 string) string {
-	if p1 != "" && p1[len(p1)-1] != '/' {
-		return p1 + "/" + p2
-	}
-	return p1 + p2
 }

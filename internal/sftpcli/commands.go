@@ -3,6 +3,7 @@ package sftpcli
 import (
 	"errors"
 	"fmt"
+	"github.com/goscp/goscp/internal/sftpxfer"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -146,7 +147,8 @@ func (s *session) lchdir(cmd *command) error {
 }
 
 // tildeExpand expands a leading "~" or "~user" from the password database,
-// as OpenSSH's tilde_expand_filename does; an unknown user is left as is.
+// as OpenSSH's tilde_expand_filename does; an unknown user is left as is,
+// so lcd reports that it cannot go there (sftp 9.2 ends the session).
 func tildeExpand(p string) string {
 	if !strings.HasPrefix(p, "~") {
 		return p
@@ -225,13 +227,15 @@ func (s *session) rm(cmd *command) error {
 func (s *session) eachMatch(pattern string, fn func(path string) error) error {
 	// The pattern is never absent here: "" (given as such) means the
 	// working directory with a "/" after it, as in sftp.
-	matches, _ := s.remoteGlob(makeAbsolute(pattern, escapeGlob(s.pwd)), globNoCheck)
-	var err error
+	matches, err := s.remoteGlob(makeAbsolute(pattern, escapeGlob(s.pwd)), globNoCheck)
+	if sftpxfer.ConnLost(err) {
+		return err
+	}
 	for _, m := range matches {
 		if s.ctx.Err() != nil {
 			break
 		}
-		if err = fn(m.path); err != nil && (s.errAbort || errors.Is(err, sftp.ErrConnLost)) {
+		if err = fn(m.path); err != nil && (s.errAbort || sftpxfer.ConnLost(err)) {
 			break
 		}
 	}

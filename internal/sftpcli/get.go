@@ -1,6 +1,7 @@
 package sftpcli
 
 import (
+	"github.com/goscp/goscp/internal/sftpxfer"
 	"os"
 	"strings"
 )
@@ -41,7 +42,7 @@ func (s *session) get(cmd *command) error {
 		} else {
 			err = s.download(m.path, target, nil, o)
 		}
-		if connLost(err) {
+		if sftpxfer.ConnLost(err) {
 			return err
 		}
 		if err != nil {
@@ -55,14 +56,14 @@ func (s *session) get(cmd *command) error {
 // directory or one of several, as dst when it names the only match's
 // copy, and in the current directory without dst.
 func getTarget(src, dst string, matches int) string {
-	name := baseName(src)
+	name := sftpxfer.BaseName(src)
 	switch {
 	case dst == "":
 		return name
 	case matches == 1 && !localIsDir(dst):
 		return dst
 	}
-	return pathAppend(dst, name)
+	return sftpxfer.PathAppend(dst, name)
 }
 
 // localIsDir is sftp's local_is_dir: a directory, following symlinks.

@@ -1,10 +1,7 @@
 package sftpcli
 
 import (
-	"path"
-	"strings"
-
-	"github.com/goscp/goscp/scp/sftp"
+	"github.com/goscp/goscp/internal/sftpxfer"
 )
 
 // xferOpts are a get's or put's flags, the session's global ones or'ed in.
@@ -22,22 +19,10 @@ func (s *session) xferOpts(cmd *command) xferOpts {
 // interrupted reports whether ^C ended the running command.
 func (s *session) interrupted() bool { return s.ctx.Err() != nil }
 
-// baseName is basename(3): the last element, trailing slashes ignored;
-// "/" for a path of slashes, "." for "".
-func baseName(p string) string {
-	if p == "" {
-		return "."
-	}
-	if strings.Trim(p, "/") == "" {
-		return "/"
-	}
-	return path.Base(p)
-}
-
 // remoteFailed prints a failed request's message and returns errReported,
 // or returns a fatal error unprinted.
 func (s *session) remoteFailed(err error, format string, args ...any) error {
-	if connLost(err) {
+	if sftpxfer.ConnLost(err) {
 		return err
 	}
 	if !s.interrupted() {
@@ -48,4 +33,3 @@ func (s *session) remoteFailed(err error, format string, args ...any) error {
 
 // attrIsDir reads the file type from attributes; without permissions it
 // is unknown and false.
-func attrIsDir(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o040000 }

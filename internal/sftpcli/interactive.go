@@ -57,22 +57,7 @@ var libeditKeys = strings.NewReplacer(
 // candidates) is shown under the line being edited, which is then drawn
 // again, as libedit does; at other times writes go straight through.
 //
-// A session on a terminal, then:
-//
-//	ints := newInterrupts(os.Stderr)
-//	defer ints.stop()
-//	r, restore, err := newTerminalReader(os.Stdin, os.Stdout, s.complete)
-//	...
-//	defer restore()
-//	s.stdout, s.stderr = r, r.errors(os.Stderr)
-//	for {
-//		line, err := r.readLine() // io.EOF: the reader has ended the line
-//		...
-//		ctx, end := ints.command(base)
-//		s.ctx = ctx
-//		// run the line
-//		end()
-//	}
+// session.terminal runs a session on it.
 type terminalReader struct {
 	in, out  *os.File
 	tty      *ttyIO

@@ -55,6 +55,7 @@ func (s *session) terminal(stdin *os.File) int {
 	defer restore()
 	if s.interrupts != nil {
 		s.interrupts.onExit(restore)
+		s.interrupts.keepSession()
 	}
 	s.stdout, s.stderr = r, r.errors(s.stderr)
 	return s.loop(r, false, false)

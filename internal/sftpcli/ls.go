@@ -3,6 +3,7 @@ package sftpcli
 import (
 	"errors"
 	"fmt"
+	"github.com/goscp/goscp/internal/sftpxfer"
 	"os"
 	"sort"
 	"strconv"
@@ -153,7 +154,7 @@ func (s *session) lsDir(path, strip string, flags lsFlags) error {
 		if !show(e.Name()) {
 			continue
 		}
-		fname := pathStrip(pathAppend(path, e.Name()), strip)
+		fname := pathStrip(sftpxfer.PathAppend(path, e.Name()), strip)
 		switch {
 		case !long:
 			c = s.printColumn(fname, colspace, columns, c)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/goscp/goscp/internal/bwlimit"
+	"github.com/goscp/goscp/internal/cmdline"
 	"github.com/goscp/goscp/internal/dialer"
 	"github.com/goscp/goscp/internal/progress"
 	"github.com/goscp/goscp/internal/termsafe"
@@ -45,7 +46,9 @@ func Main(argv []string, stdin *os.File, stdout, stderr *os.File) int {
 		}
 	}
 	interactive := !o.Batch && term.IsTerminal(int(stdin.Fd()))
-	ints := newInterrupts(stderr, !interactive)
+	// ^C ends sftp until the session reads its first line (connecting,
+	// logging in, finding the start directory), as OpenSSH's killchild.
+	ints := newInterrupts(stderr, true)
 	defer ints.stop()
 	s, closeFn, code := open(context.Background(), o, d, stdout, stderr)
 	if s == nil {
@@ -80,11 +83,7 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 		dial.Close()
 		return nil, nil, 255
 	}
-	r, w := srv.r, io.WriteCloser(srv.w)
-	if o.LimitKbps > 0 {
-		r = bwlimit.Reader(r, o.LimitKbps)
-		w = writeCloser{bwlimit.Writer(w, o.LimitKbps), w}
-	}
+	r, w := bwlimit.Split(srv.r, srv.w, o.LimitKbps)
 	client, err := sftp.NewClient(ctx, r, w, &sftp.Options{BufferSize: o.BufferSize, Requests: o.Requests})
 	closeAll := func() {
 		if client != nil {
@@ -94,6 +93,9 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 		dial.Close()
 	}
 	if err != nil {
+		if !errors.Is(err, sftp.ErrConnLost) {
+			io.WriteString(stderr, cmdline.Log(err.Error()))
+		}
 		io.WriteString(stderr, "Connection closed\r\n")
 		closeAll()
 		return nil, nil, 255
@@ -118,14 +120,6 @@ func open(ctx context.Context, o *Options, d destination, stdout, stderr *os.Fil
 	}
 	return s, closeAll, 0
 }
-
-// writeCloser is a paced writer that still closes the stream under it.
-type writeCloser struct {
-	io.Writer
-	c io.Closer
-}
-
-func (w writeCloser) Close() error { return w.c.Close() }
 
 // logSSH writes a message of the SSH layer the way ssh's log writes it,
 // each line ending in CR LF.

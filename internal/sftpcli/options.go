@@ -207,7 +207,8 @@ func (o *Options) setNumber(letter byte, arg string) error {
 
 // strtolWhole reads a whole decimal number as sftp reads -B and -R: a
 // non-zero strtol with nothing after it. A negative one, which sftp would
-// take as a huge size, is refused as well.
+// take as a huge size, and one above 2^31-1 are refused as well: buffers
+// and requests in flight stay bounded.
 func strtolWhole(s string) (int, bool) {
 	v, n, overflow := cmdline.Strtoll(s)
 	if n == 0 || n != len(s) || v <= 0 || overflow || v > 1<<31-1 {

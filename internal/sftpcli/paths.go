@@ -1,6 +1,9 @@
 package sftpcli
 
-import "strings"
+import (
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"strings"
+)
 
 // escapeGlob escapes every glob metacharacter and backslash in s, so that a
 // glob of the result matches s alone.
@@ -37,21 +40,12 @@ func pathAbsolute(p string) bool {
 	return strings.HasPrefix(p, "/")
 }
 
-// pathAppend joins p1 and p2 with one "/" unless p1 is empty or already
-// ends in one. It does not clean: "a/" and "/b" give "a//b".
-func pathAppend(p1, p2 string) string {
-	if p1 != "" && !strings.HasSuffix(p1, "/") {
-		return p1 + "/" + p2
-	}
-	return p1 + p2
-}
-
 // makeAbsolute puts a relative p under pwd; an empty p gives pwd and a "/".
 func makeAbsolute(p, pwd string) string {
 	if pathAbsolute(p) {
 		return p
 	}
-	return pathAppend(pwd, p)
+	return sftpxfer.PathAppend(pwd, p)
 }
 
 // makeAbsolutePwdGlob makes the pattern p absolute under pwd, escaping pwd

@@ -1,6 +1,9 @@
 package sftpcli
 
-import "testing"
+import (
+	"github.com/goscp/goscp/internal/sftpxfer"
+	"testing"
+)
 
 func TestEscapeGlob(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -81,8 +84,8 @@ func TestPathAppend(t *testing.T) {
 		{"a//", "b", "a//b"},
 	}
 	for _, tt := range tests {
-		if got := pathAppend(tt.p1, tt.p2); got != tt.want {
-			t.Errorf("pathAppend(%q, %q) = %q, want %q", tt.p1, tt.p2, got, tt.want)
+		if got := sftpxfer.PathAppend(tt.p1, tt.p2); got != tt.want {
+			t.Errorf("sftpxfer.PathAppend(%q, %q) = %q, want %q", tt.p1, tt.p2, got, tt.want)
 		}
 	}
 }

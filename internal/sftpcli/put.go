@@ -1,6 +1,7 @@
 package sftpcli
 
 import (
+	"github.com/goscp/goscp/internal/sftpxfer"
 	"os"
 	"strings"
 
@@ -24,7 +25,7 @@ func (s *session) put(cmd *command) error {
 	}
 	dstIsDir := true
 	if dst != "" {
-		if dstIsDir, err = s.remoteIsDir(dst); connLost(err) {
+		if dstIsDir, err = s.remoteIsDir(dst); sftpxfer.ConnLost(err) {
 			return err
 		}
 	}
@@ -55,7 +56,7 @@ func (s *session) put(cmd *command) error {
 		} else {
 			err = s.upload(src, target, o)
 		}
-		if connLost(err) {
+		if sftpxfer.ConnLost(err) {
 			return err
 		}
 		if err != nil {
@@ -69,14 +70,14 @@ func (s *session) put(cmd *command) error {
 // directory or when there are several sources, as dst when it names the
 // only source's copy, and in the working directory without dst.
 func (s *session) putTarget(src, dst string, dstIsDir bool, matches int) string {
-	name := baseName(src)
+	name := sftpxfer.BaseName(src)
 	switch {
 	case dst == "":
 		return makeAbsolute(name, s.pwd)
 	case matches == 1 && !dstIsDir:
 		return dst
 	}
-	return pathAppend(dst, name)
+	return sftpxfer.PathAppend(dst, name)
 }
 
 // remoteIsDir is sftp's remote_is_dir: a directory, following symlinks;
@@ -84,10 +85,10 @@ func (s *session) putTarget(src, dst string, dstIsDir bool, matches int) string 
 func (s *session) remoteIsDir(name string) (bool, error) {
 	fi, err := s.client.Stat(s.ctx, name)
 	if err != nil {
-		if connLost(err) {
+		if sftpxfer.ConnLost(err) {
 			return false, err
 		}
 		return false, nil
 	}
-	return attrIsDir(&fi.Attrs), nil
+	return sftpxfer.AttrIsDir(&fi.Attrs), nil
 }

@@ -2,7 +2,6 @@ package sftpcli
 
 import (
 	"context"
-	"io"
 
 	"github.com/goscp/goscp/scp/sftp"
 )
@@ -10,11 +9,10 @@ import (
 // RemoteGlob expands pattern on the server as OpenSSH's remote_glob with
 // GLOB_MARK|GLOB_NOCHECK does, for scp's SFTP mode: directories end in
 // "/", and a pattern that matches nothing is its own result. matched
-// counts the real matches (gl_matchc). Readdir failures are printed on
-// stderr; err is a lost connection, a cancelled ctx, or a pattern glob
-// refuses.
-func RemoteGlob(ctx context.Context, client *sftp.Client, stderr io.Writer, pattern string) (paths []string, matches int, err error) {
-	s := &session{ctx: ctx, client: client, stderr: stderr}
+// counts the real matches (gl_matchc). Readdir failures go to log; err is
+// a lost connection, a cancelled ctx, or a pattern glob refuses.
+func RemoteGlob(ctx context.Context, client *sftp.Client, log func(msg string), pattern string) (paths []string, matches int, err error) {
+	s := &session{ctx: ctx, client: client, log: log}
 	list, err := s.remoteGlob(pattern, globMark|globNoCheck)
 	if err != nil {
 		return nil, 0, err

@@ -2,8 +2,8 @@ package sftpcli
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/goscp/goscp/internal/sftpxfer"
 	"io"
 
 	"github.com/goscp/goscp/internal/cmdline"
@@ -20,6 +20,9 @@ type session struct {
 	client *sftp.Client
 	stdout io.Writer
 	stderr io.Writer
+	// log, if not nil, prints errors instead of errorf's own line: scp's
+	// SFTP mode words them as scp's.
+	log func(msg string)
 
 	pwd      string // remote working directory, absolute
 	startDir string // where the session started; cd with no argument
@@ -40,7 +43,12 @@ type session struct {
 // errorf prints an error as sftp's log does: made safe by strnvis, on stderr, ending
 // in "\r\n".
 func (s *session) errorf(format string, args ...any) {
-	io.WriteString(s.stderr, cmdline.Log(fmt.Sprintf(format, args...)))
+	msg := fmt.Sprintf(format, args...)
+	if s.log != nil {
+		s.log(msg)
+		return
+	}
+	io.WriteString(s.stderr, cmdline.Log(msg))
 }
 
 // printf prints a sanitised line on stdout, as sftp's mprintf does.
@@ -48,31 +56,16 @@ func (s *session) printf(format string, args ...any) {
 	io.WriteString(s.stdout, termsafe.String(fmt.Sprintf(format, args...)))
 }
 
-// errReported is a command's failure whose message is already printed.
-var errReported = errors.New("sftp: command failed")
+// errReported is a command's failure whose message is already printed
+// (the transfer core's own, so that its failures need no translation).
+var errReported = sftpxfer.ErrReported
 
 // report prints a failed request as sftp does, "CONTEXT: REASON" with the
 // status worded as OpenSSH words it, and returns err. When the connection is
 // gone it prints nothing: the session ends with sftp's "Connection closed".
 func (s *session) report(err error, format string, args ...any) error {
-	if !connLost(err) {
-		s.errorf("%s: %s", fmt.Sprintf(format, args...), fxText(err))
+	if !sftpxfer.ConnLost(err) {
+		s.errorf("%s: %s", fmt.Sprintf(format, args...), sftpxfer.FxText(err))
 	}
 	return err
-}
-
-// connLost reports whether err ends the session rather than one command:
-// the connection is gone. Such errors are returned as they are, unprinted.
-func connLost(err error) bool {
-	return errors.Is(err, sftp.ErrConnLost) || errors.Is(err, sftp.ErrClosed)
-}
-
-// fxText is the reason of a failed request: the status as OpenSSH's client
-// words it, else the error itself.
-func fxText(err error) string {
-	var st *sftp.StatusError
-	if errors.As(err, &st) {
-		return st.Error()
-	}
-	return err.Error()
 }

@@ -12,12 +12,12 @@ import (
 // interrupts are the session's signals, as sftp handles them. SIGINT
 // during a command (see command) prints "\rInterrupt  \n" on stderr and
 // cancels that command's context, not the session; between commands it
-// is dropped on a terminal (sftp's read_interrupt) and ends sftp with
-// status 1 otherwise (its killchild). SIGTERM and SIGHUP end sftp with
-// status 1, after restoring the terminal.
+// ends sftp with status 1 (its killchild), except at a terminal's prompt
+// once the session runs (keepSession: sftp's read_interrupt). SIGTERM and
+// SIGHUP end sftp with status 1, after restoring the terminal.
 type interrupts struct {
 	stderr   io.Writer
-	exitIdle bool // SIGINT between commands ends sftp
+	exitIdle bool // SIGINT between commands ends sftp (see keepSession)
 	ch       chan os.Signal
 	done     chan struct{}
 	wg       sync.WaitGroup
@@ -69,6 +69,14 @@ func (i *interrupts) interrupt(sig os.Signal) bool {
 		return true
 	}
 	return !i.exitIdle
+}
+
+// keepSession makes SIGINT between commands harmless, as at a terminal's
+// prompt.
+func (i *interrupts) keepSession() {
+	i.mu.Lock()
+	i.exitIdle = false
+	i.mu.Unlock()
 }
 
 // onExit sets what runs before a signal ends sftp.

@@ -1,7 +1,6 @@
 package sftpcli
 
 import (
-	"errors"
 	"io"
 
 	"github.com/goscp/goscp/internal/cmdline"
@@ -28,26 +27,18 @@ func (o xferOpts) shared() sftpxfer.Options {
 	return sftpxfer.Options{Resume: o.resume, Fsync: o.fsync, Preserve: o.preserve}
 }
 
-// reported turns the core's "already printed" into sftp's own.
-func reported(err error) error {
-	if errors.Is(err, sftpxfer.ErrReported) {
-		return errReported
-	}
-	return err
-}
-
 func (s *session) download(src, dst string, a *sftp.Attributes, o xferOpts) error {
-	return reported(s.transfer().Download(src, dst, a, o.shared()))
+	return s.transfer().Download(src, dst, a, o.shared())
 }
 
 func (s *session) downloadDir(src, dst string, o xferOpts) error {
-	return reported(s.transfer().DownloadDir(src, dst, o.shared()))
+	return s.transfer().DownloadDir(src, dst, o.shared())
 }
 
 func (s *session) upload(src, dst string, o xferOpts) error {
-	return reported(s.transfer().Upload(src, dst, o.shared()))
+	return s.transfer().Upload(src, dst, o.shared())
 }
 
 func (s *session) uploadDir(src, dst string, o xferOpts) error {
-	return reported(s.transfer().UploadDir(src, dst, o.shared()))
+	return s.transfer().UploadDir(src, dst, o.shared())
 }

@@ -16,7 +16,7 @@ func (x *Transfer) Crossload(to *sftp.Client, src, dst string, a *sftp.Attribute
 	if a == nil {
 		fi, err := x.Client.Stat(x.Ctx, src)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", FxText(err))
 		}
 		a = &fi.Attrs
 	}
@@ -30,13 +30,16 @@ func (x *Transfer) Crossload(to *sftp.Client, src, dst string, a *sftp.Attribute
 	}
 	from, err := x.Client.Open(x.Ctx, src)
 	if err != nil {
-		return x.remoteFailed(err, "origin open \"%s\": %s", src, fxText(err))
+		return x.remoteFailed(err, "origin open \"%s\": %s", src, FxText(err))
 	}
 	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	mode := fs.FileMode(a.Mode & 0o777)
+	mode := fs.FileMode(0o666)
+	if a.Flags&sftp.AttrPermissions != 0 {
+		mode = fs.FileMode(a.Mode & 0o777)
+	}
 	f, err := to.OpenFile(x.Ctx, dst, flag, mode)
 	if err != nil {
-		return x.closeRemote(from, x.remoteFailed(err, "dest open \"%s\": %s", dst, fxText(err)))
+		return x.closeRemote(from, x.remoteFailed(err, "dest open \"%s\": %s", dst, FxText(err)))
 	}
 	rerr, werr := x.relay(from, f, size)
 	ctx := x.Ctx
@@ -52,9 +55,9 @@ func (x *Transfer) Crossload(to *sftp.Client, src, dst string, a *sftp.Attribute
 	}
 	switch {
 	case rerr != nil && !x.interrupted():
-		x.errorf("read origin \"%s\": %s", src, fxText(rerr))
+		x.errorf("read origin \"%s\": %s", src, FxText(rerr))
 	case werr != nil && !x.interrupted():
-		x.errorf("write dest \"%s\": %s", dst, fxText(werr))
+		x.errorf("write dest \"%s\": %s", dst, FxText(werr))
 	case o.Preserve:
 		pa := *a
 		pa.Flags &^= sftp.AttrSize | sftp.AttrUIDGID
@@ -72,7 +75,7 @@ func (x *Transfer) Crossload(to *sftp.Client, src, dst string, a *sftp.Attribute
 		if ConnLost(err) {
 			return err
 		}
-		x.errorf("close remote: %s", fxText(err))
+		x.errorf("close remote: %s", FxText(err))
 		status = ErrReported
 	}
 	return status
@@ -136,7 +139,7 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 		}
 		a = &fi.Attrs
 	}
-	if !attrIsDir(a) {
+	if !AttrIsDir(a) {
 		x.errorf("\"%s\" is not a directory", src)
 		return ErrReported
 	}
@@ -158,9 +161,9 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 		}
 		fi, err := to.Stat(x.Ctx, dst)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", FxText(err))
 		}
-		if !attrIsDir(&fi.Attrs) {
+		if !AttrIsDir(&fi.Attrs) {
 			x.errorf("\"%s\" exists but is not a directory", dst)
 			return ErrReported
 		}
@@ -187,10 +190,10 @@ func (x *Transfer) crossloadEntries(to *sftp.Client, src, dst string, depth int,
 		if x.interrupted() {
 			break
 		}
-		newSrc, newDst := pathAppend(src, e.Name()), pathAppend(dst, e.Name())
+		newSrc, newDst := PathAppend(src, e.Name()), PathAppend(dst, e.Name())
 		var err error
 		switch a := &e.Attrs; {
-		case attrIsDir(a):
+		case AttrIsDir(a):
 			err = x.crossloadTree(to, newSrc, newDst, depth+1, a, o)
 		case attrIsReg(a) || x.FollowLinks && attrIsLink(a):
 			if attrIsLink(a) {

@@ -12,8 +12,10 @@ import (
 
 // attrIsReg, attrIsDir and attrIsLink read the file type from attributes; without
 // permissions the type is unknown and neither holds.
-func attrIsReg(a *sftp.Attributes) bool  { return a.Mode&0o170000 == 0o100000 }
-func attrIsDir(a *sftp.Attributes) bool  { return a.Mode&0o170000 == 0o040000 }
+func attrIsReg(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o100000 }
+
+// AttrIsDir reports whether attributes are a directory's.
+func AttrIsDir(a *sftp.Attributes) bool  { return a.Mode&0o170000 == 0o040000 }
 func attrIsLink(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o120000 }
 
 // Download copies the remote file src to the local file dst, as sftp's
@@ -24,7 +26,7 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 	if a == nil {
 		fi, err := x.Client.Stat(x.Ctx, src)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", FxText(err))
 		}
 		a = &fi.Attrs
 	}
@@ -43,7 +45,7 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 	}
 	f, err := x.Client.Open(x.Ctx, src)
 	if err != nil {
-		return x.remoteFailed(err, "remote open \"%s\": %s", src, fxText(err))
+		return x.remoteFailed(err, "remote open \"%s\": %s", src, FxText(err))
 	}
 	flag := os.O_WRONLY | os.O_CREATE
 	if !o.Resume && !x.InPlace {
@@ -154,7 +156,7 @@ func readText(err error) string {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "file ended before its size"
 	}
-	return fxText(err)
+	return FxText(err)
 }
 
 // closeRemote closes f and prints sftp's message when that fails. After
@@ -168,7 +170,7 @@ func (x *Transfer) closeRemote(f *sftp.File, status error) error {
 	case ConnLost(err):
 		return err
 	}
-	x.errorf("close remote: %s", fxText(err))
+	x.errorf("close remote: %s", FxText(err))
 	if status == nil {
 		status = ErrReported
 	}

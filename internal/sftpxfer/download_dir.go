@@ -21,7 +21,7 @@ func (x *Transfer) DownloadDir(src, dst string, o Options) error {
 			return err
 		}
 		if !x.interrupted() {
-			x.errorf("realpath %s: %s", src, realpathText(err))
+			x.errorf("realpath %s: %s", src, StatusText(err))
 			x.errorf("download \"%s\": path canonicalization failed", src)
 		}
 		return ErrReported
@@ -43,7 +43,7 @@ func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, 
 		}
 		a = &fi.Attrs
 	}
-	if !attrIsDir(a) {
+	if !AttrIsDir(a) {
 		x.errorf("\"%s\" is not a directory", src)
 		return ErrReported
 	}
@@ -92,10 +92,10 @@ func (x *Transfer) downloadEntries(src, dst string, depth int, entries []*sftp.F
 			break
 		}
 		name := e.Name()
-		newSrc, newDst := pathAppend(src, name), pathAppend(dst, name)
+		newSrc, newDst := PathAppend(src, name), PathAppend(dst, name)
 		var err error
 		switch {
-		case attrIsDir(&e.Attrs):
+		case AttrIsDir(&e.Attrs):
 			err = x.downloadTree(newSrc, newDst, depth+1, &e.Attrs, o)
 		case attrIsReg(&e.Attrs) || x.FollowLinks && attrIsLink(&e.Attrs):
 			// A link's own attributes are not its target's: Download
@@ -132,9 +132,9 @@ func (x *Transfer) readDir(dir string) ([]*sftp.FileInfo, error) {
 		if !x.interrupted() {
 			var pe *fs.PathError
 			if errors.As(err, &pe) && pe.Op == "opendir" {
-				x.errorf("remote readdir(\"%s\"): %s", dir, fxText(err))
+				x.errorf("remote readdir(\"%s\"): %s", dir, FxText(err))
 			} else {
-				x.errorf("Couldn't read directory: %s", fxText(err))
+				x.errorf("Couldn't read directory: %s", FxText(err))
 			}
 			x.errorf("remote readdir \"%s\" failed", dir)
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/goscp/goscp/internal/progress"
@@ -78,9 +79,9 @@ func ConnLost(err error) bool {
 	return errors.Is(err, sftp.ErrConnLost) || errors.Is(err, sftp.ErrClosed)
 }
 
-// fxText is the reason of a failed request: the status as OpenSSH's client
+// FxText is the reason of a failed request: the status as OpenSSH's client
 // words it, else the error itself.
-func fxText(err error) string {
+func FxText(err error) string {
 	var st *sftp.StatusError
 	if errors.As(err, &st) {
 		return st.Error()
@@ -88,14 +89,14 @@ func fxText(err error) string {
 	return err.Error()
 }
 
-// realpathText words a failed realpath as OpenSSH does: the server's own
-// message when it sent one.
-func realpathText(err error) string {
+// StatusText words a failed realpath as OpenSSH does: the server's own
+// message when it sent one, else FxText.
+func StatusText(err error) string {
 	var se *sftp.StatusError
 	if errors.As(err, &se) && se.Message != "" {
 		return se.Message
 	}
-	return fxText(err)
+	return FxText(err)
 }
 
 // meterName is the name the meter shows: the last element of p, or p
@@ -108,9 +109,9 @@ func meterName(p string) string {
 	return p[i+1:]
 }
 
-// pathAppend joins p1 and p2 with one "/" unless p1 is empty or already
+// PathAppend joins p1 and p2 with one "/" unless p1 is empty or already
 // ends in one, as OpenSSH's path_append does.
-func pathAppend(p1, p2 string) string {
+func PathAppend(p1, p2 string) string {
 	if p1 == "" {
 		return p2
 	}
@@ -133,4 +134,16 @@ func (t *tap) moved(n int) {
 	if t.m != nil {
 		t.m.Add(int64(n))
 	}
+}
+
+// BaseName is basename(3): the last element, trailing slashes ignored;
+// "/" for a path of slashes, "." for "".
+func BaseName(p string) string {
+	if p == "" {
+		return "."
+	}
+	if strings.Trim(p, "/") == "" {
+		return "/"
+	}
+	return path.Base(p)
 }

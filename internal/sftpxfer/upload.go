@@ -34,7 +34,7 @@ func (x *Transfer) Upload(src, dst string, o Options) error {
 	if o.Resume {
 		fi, err := x.Client.Stat(x.Ctx, dst)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", FxText(err))
 		}
 		if int64(min(fi.Attrs.Size, 1<<62)) >= st.Size() {
 			x.errorf("resume \"%s\": destination file same size or larger", src)
@@ -51,7 +51,7 @@ func (x *Transfer) Upload(src, dst string, o Options) error {
 	}
 	f, err := x.Client.OpenFile(x.Ctx, dst, flag, fs.FileMode(a.Mode&0o777))
 	if err != nil {
-		return x.remoteFailed(err, "dest open \"%s\": %s", dst, fxText(err))
+		return x.remoteFailed(err, "dest open \"%s\": %s", dst, FxText(err))
 	}
 	n, err := x.send(f, local, offset, st.Size())
 	return x.finishUpload(f, src, a, o, offset, n, err)
@@ -88,7 +88,7 @@ func (x *Transfer) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o 
 		x.errorf("read local \"%s\": %s", src, strerror.Text(le.err))
 		status = ErrReported
 	case err != nil && !x.interrupted():
-		x.errorf("write remote \"%s\": %s", f.Name(), fxText(err))
+		x.errorf("write remote \"%s\": %s", f.Name(), FxText(err))
 		status = ErrReported
 	}
 	// After ^C these requests are skipped (a stalled server must not hold
@@ -124,7 +124,7 @@ func (x *Transfer) warnFailed(err error, format string) error {
 	case x.interrupted():
 		return nil
 	}
-	x.errorf(format, fxText(err))
+	x.errorf(format, FxText(err))
 	return nil
 }
 

@@ -18,7 +18,7 @@ func (x *Transfer) UploadDir(src, dst string, o Options) error {
 			return err
 		}
 		if !x.interrupted() {
-			x.errorf("realpath %s: %s", dst, realpathText(err))
+			x.errorf("realpath %s: %s", dst, StatusText(err))
 			x.errorf("upload \"%s\": path canonicalization failed", dst)
 		}
 		return ErrReported
@@ -54,9 +54,9 @@ func (x *Transfer) uploadTree(src, dst string, depth int, o Options) error {
 		}
 		fi, err := x.Client.Stat(x.Ctx, dst)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote: %s", fxText(err))
+			return x.remoteFailed(err, "stat remote: %s", FxText(err))
 		}
-		if !attrIsDir(&fi.Attrs) {
+		if !AttrIsDir(&fi.Attrs) {
 			x.errorf("\"%s\" exists but is not a directory", dst)
 			return ErrReported
 		}
@@ -78,7 +78,7 @@ func (x *Transfer) uploadTree(src, dst string, depth int, o Options) error {
 		if x.interrupted() {
 			return status
 		}
-		x.errorf("remote setstat \"%s\": %s", dst, fxText(err))
+		x.errorf("remote setstat \"%s\": %s", dst, FxText(err))
 	}
 	return status
 }
@@ -113,7 +113,7 @@ func (x *Transfer) uploadEntries(dir *os.File, src, dst string, depth int, o Opt
 // uploadEntry copies one entry of a directory: a directory, a regular
 // file, or nothing.
 func (x *Transfer) uploadEntry(src, dst, name string, depth int, o Options) error {
-	newSrc, newDst := pathAppend(src, name), pathAppend(dst, name)
+	newSrc, newDst := PathAppend(src, name), PathAppend(dst, name)
 	st, err := os.Lstat(newSrc)
 	switch {
 	case err != nil:
