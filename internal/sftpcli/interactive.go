@@ -6,12 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 
-	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
 
@@ -227,16 +224,6 @@ func (r *terminalReader) suspend() {
 	}
 }
 
-// stopSelf stops the program with SIGTSTP, as ^Z on the terminal would,
-// and returns when it is continued. The signal goes to this thread so
-// that the stop happens before the kill returns; a program in an orphaned
-// process group is not stopped, as the terminal would not stop it.
-func stopSelf() {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
-}
-
 // resize tells x/term the terminal's width, which it needs to move the
 // cursor over long lines. A terminal that reports no size (0 columns, as
 // a fresh pty has) is taken as 80 by 24, as libedit takes it.
@@ -258,7 +245,7 @@ func (r *terminalReader) watchSignals() func() {
 	ch := make(chan os.Signal, 1)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	signal.Notify(ch, syscall.SIGWINCH)
+	signal.Notify(ch, windowChanged...)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
