@@ -128,23 +128,9 @@ func (x *Transfer) CrossloadDir(to *sftp.Client, src, dst string, o Options) err
 // crossloadTree is crossload_dir_internal: a is src's attributes from its
 // parent's listing, nil at the top.
 func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a *sftp.Attributes, o Options) error {
-	if depth >= maxDirDepth {
-		x.errorf("Maximum directory depth exceeded: %d levels", depth)
-		return ErrReported
-	}
-	if a == nil {
-		fi, err := x.Client.Stat(x.Ctx, src)
-		if err != nil {
-			return x.remoteFailed(err, "stat remote \"%s\" failed", src)
-		}
-		a = &fi.Attrs
-	}
-	if !AttrIsDir(a) {
-		x.errorf("\"%s\" is not a directory", src)
-		return ErrReported
-	}
-	if !x.ProgressOnly {
-		x.printf("Retrieving %s\n", src)
+	a, err := x.enterDir(src, depth, a, "stat remote \"%s\" failed")
+	if err != nil {
+		return err
 	}
 	// Like OpenSSH, the directory gets the origin's mode and, even
 	// without -p, its times; it stays writable for us while it fills.

@@ -29,26 +29,38 @@ func (x *Transfer) DownloadDir(src, dst string, o Options) error {
 	return x.downloadTree(canon, dst, 0, nil, o)
 }
 
-// downloadTree is download_dir_internal: a is src's attributes from its
-// parent's listing, nil at the top.
-func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, o Options) error {
+// enterDir is how download_dir_internal and crossload_dir_internal start
+// on the remote directory src: the depth bound, its attributes (a, or a
+// stat whose failure statFailed words), a check that it is a directory,
+// and "Retrieving". It returns the attributes.
+func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, statFailed string) (*sftp.Attributes, error) {
 	if depth >= maxDirDepth {
 		x.errorf("Maximum directory depth exceeded: %d levels", depth)
-		return ErrReported
+		return nil, ErrReported
 	}
 	if a == nil {
 		fi, err := x.Client.Stat(x.Ctx, src)
 		if err != nil {
-			return x.remoteFailed(err, "stat remote \"%s\" directory failed", src)
+			return nil, x.remoteFailed(err, statFailed, src)
 		}
 		a = &fi.Attrs
 	}
 	if !AttrIsDir(a) {
 		x.errorf("\"%s\" is not a directory", src)
-		return ErrReported
+		return nil, ErrReported
 	}
 	if !x.ProgressOnly {
 		x.printf("Retrieving %s\n", src)
+	}
+	return a, nil
+}
+
+// downloadTree is download_dir_internal: a is src's attributes from its
+// parent's listing, nil at the top.
+func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, o Options) error {
+	a, err := x.enterDir(src, depth, a, "stat remote \"%s\" directory failed")
+	if err != nil {
+		return err
 	}
 
 	// The directory stays writable for us while it fills; its own mode
