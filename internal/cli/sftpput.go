@@ -88,15 +88,12 @@ func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
 // remoteIsDir stats p on the server; anything but a directory (or nothing
 // there) is false. ok is false when the connection broke.
 func (r *run) remoteIsDir(c *sftpConn, p string) (isDir, ok bool) {
-	fi, err := c.client.Stat(r.ctx, p)
-	switch {
-	case err == nil:
-		return fi.IsDir(), true
-	case sftpxfer.ConnLost(err):
+	isDir, err := sftpxfer.RemoteIsDir(r.ctx, c.client, p)
+	if err != nil {
 		r.connClosed()
 		return false, false
 	}
-	return false, true
+	return isDir, true
 }
 
 // remoteMkdir makes the target directory that several sources (or -d)

@@ -30,6 +30,3 @@ func (s *session) remoteFailed(err error, format string, args ...any) error {
 	}
 	return errReported
 }
-
-// attrIsDir reads the file type from attributes; without permissions it
-// is unknown and false.

@@ -25,7 +25,7 @@ func (s *session) put(cmd *command) error {
 	}
 	dstIsDir := true
 	if dst != "" {
-		if dstIsDir, err = s.remoteIsDir(dst); sftpxfer.ConnLost(err) {
+		if dstIsDir, err = sftpxfer.RemoteIsDir(s.ctx, s.client, dst); sftpxfer.ConnLost(err) {
 			return err
 		}
 	}
@@ -78,17 +78,4 @@ func (s *session) putTarget(src, dst string, dstIsDir bool, matches int) string 
 		return dst
 	}
 	return sftpxfer.PathAppend(dst, name)
-}
-
-// remoteIsDir is sftp's remote_is_dir: a directory, following symlinks;
-// no error is printed. The error is a fatal one.
-func (s *session) remoteIsDir(name string) (bool, error) {
-	fi, err := s.client.Stat(s.ctx, name)
-	if err != nil {
-		if sftpxfer.ConnLost(err) {
-			return false, err
-		}
-		return false, nil
-	}
-	return sftpxfer.AttrIsDir(&fi.Attrs), nil
 }

@@ -1,6 +1,7 @@
 package sftpxfer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -14,8 +15,19 @@ import (
 // permissions the type is unknown and neither holds.
 func attrIsReg(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o100000 }
 
-// AttrIsDir reports whether attributes are a directory's.
-func AttrIsDir(a *sftp.Attributes) bool  { return a.Mode&0o170000 == 0o040000 }
+// AttrIsDir reports whether attributes are a directory's; without
+// permissions the type is unknown and false.
+func AttrIsDir(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o040000 }
+
+// RemoteIsDir is OpenSSH's remote_is_dir: whether name is a directory,
+// following symlinks, nothing printed. The error is a lost connection's.
+func RemoteIsDir(ctx context.Context, c *sftp.Client, name string) (bool, error) {
+	fi, err := c.Stat(ctx, name)
+	if ConnLost(err) {
+		return false, err
+	}
+	return err == nil && AttrIsDir(&fi.Attrs), nil
+}
 func attrIsLink(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o120000 }
 
 // Download copies the remote file src to the local file dst, as sftp's
