@@ -25,14 +25,17 @@ setup:
 need-test need-demo need-bench need-man:
 	@scripts/setup.sh $(@:need-%=%)
 
+# go test's default bound of 10 minutes a package is too short for e2e on a
+# busy 2-core machine (two make test side by side hit it); 45m still ends a
+# real hang.
 test: need-test
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 # The e2e suite again with our scp forced serial (-X serial) everywhere:
 # pipelined (the default) or not, it must agree with OpenSSH.
 test-serial: need-test
-	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 -skip '^TestSFTP' ./e2e
+	GOSCP_E2E_SERIAL=1 $(GO) test -count=1 -timeout 45m -skip '^TestSFTP' ./e2e
 
 # Scale suite: a sparse 4.5 GiB file, a 20,000-file tree, a 200-deep tree and
 # 255-byte names, each up and down with content checked and the client's peak
