@@ -35,6 +35,9 @@ func attrIsLink(a *sftp.Attributes) bool { return a.Mode&0o170000 == 0o120000 }
 // nil: src is then stat'ed (following a symlink). Messages are printed
 // here; the error is ErrReported, or a fatal one.
 func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) error {
+	if o.Atomic {
+		return x.downloadAtomic(src, dst, a, o)
+	}
 	if a == nil {
 		fi, err := x.Client.Stat(x.Ctx, src)
 		if err != nil {
@@ -60,7 +63,10 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 		return x.remoteFailed(err, "remote open \"%s\": %s", src, FxText(err))
 	}
 	flag := os.O_WRONLY | os.O_CREATE
-	if !o.Resume && !x.InPlace {
+	switch {
+	case o.ResumeChecked:
+		flag = os.O_RDWR | os.O_CREATE
+	case !o.Resume && !x.InPlace:
 		flag |= os.O_TRUNC
 	}
 	local, err := os.OpenFile(dst, flag, mode|0o200)
@@ -82,14 +88,24 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 		}
 		offset = st.Size()
 	}
-	n, err := x.fetch(f, local, offset, size)
+	var w io.Writer = io.NewOffsetWriter(local, offset)
+	if o.ResumeChecked {
+		have, err := x.localHave(local)
+		if err != nil {
+			return x.closeRemote(f, err)
+		}
+		k := newKeeper(local, have)
+		defer func() { x.debugResume(dst, k.keptBytes(), have, size) }()
+		w = k
+	}
+	n, err := x.fetch(f, w, offset, size)
 	return x.finishDownload(f, local, a, mode, o, offset, n, err)
 }
 
-// fetch moves the bytes of f from offset on into local at the same
-// offset, with the meter when it is on (OpenSSH shows none for an empty
-// file) and the session's limit.
-func (x *Transfer) fetch(f *sftp.File, local *os.File, offset, size int64) (int64, error) {
+// fetch moves the bytes of f from offset on into w, local's end, with
+// the meter when it is on (OpenSSH shows none for an empty file) and the
+// session's limit.
+func (x *Transfer) fetch(f *sftp.File, w io.Writer, offset, size int64) (int64, error) {
 	t := x.newTap()
 	if size == 0 {
 		t.m = nil
@@ -99,10 +115,10 @@ func (x *Transfer) fetch(f *sftp.File, local *os.File, offset, size int64) (int6
 		t.m.Add(offset)
 		defer t.m.Finish()
 	}
-	w := &sink{w: io.NewOffsetWriter(local, offset), tap: t}
-	n, err := f.CopyTo(x.Ctx, w, offset)
-	if w.err != nil {
-		err = &localError{w.err}
+	k := &sink{w: w, tap: t}
+	n, err := f.CopyTo(x.Ctx, k, offset)
+	if k.err != nil {
+		err = &localError{k.err}
 	}
 	return n, err
 }
@@ -121,7 +137,7 @@ func (x *Transfer) finishDownload(f *sftp.File, local *os.File, a *sftp.Attribut
 	if ConnLost(err) {
 		return err
 	}
-	if err != nil || x.InPlace {
+	if err != nil || x.InPlace || o.ResumeChecked {
 		// What did arrive stays, up to the first byte missing; in place,
 		// what was there beyond the new end goes.
 		if terr := local.Truncate(offset + n); terr != nil {

@@ -33,6 +33,8 @@ type Transfer struct {
 	// Log prints one error message the way the command's log does.
 	Log   func(msg string)
 	Meter progress.Meter // nil: no meter
+	// Debug, when set, prints one -v line.
+	Debug func(msg string)
 
 	LogQuiet bool // informational messages (OpenSSH's logit) are not shown
 	// ProgressOnly drops the "Retrieving"/"Entering" lines of a tree copy
@@ -51,6 +53,12 @@ type Options struct {
 	Resume   bool // continue from the size of the existing target
 	Fsync    bool // flush the target to disk at the end
 	Preserve bool // copy times and modes
+	// ResumeChecked keeps what the target shares with the source and
+	// copies the rest (resume.go); Resume is then unused.
+	ResumeChecked bool
+	// Atomic writes a temporary file beside the target and renames it
+	// over the target once complete (atomic.go).
+	Atomic bool
 }
 
 func (x *Transfer) errorf(format string, args ...any) {

@@ -14,6 +14,9 @@ import (
 // do_upload does. Messages are printed here; the error is ErrReported, or
 // a fatal one.
 func (x *Transfer) Upload(src, dst string, o Options) error {
+	if o.Atomic {
+		return x.uploadAtomic(src, dst, o)
+	}
 	local, err := os.Open(src)
 	if err != nil {
 		x.errorf("open local \"%s\": %s", src, strerror.Text(err))
@@ -46,12 +49,23 @@ func (x *Transfer) Upload(src, dst string, o Options) error {
 	switch {
 	case o.Resume:
 		flag |= os.O_APPEND
-	case !x.InPlace:
+	case !x.InPlace && !o.ResumeChecked:
 		flag |= os.O_TRUNC
 	}
-	f, err := x.Client.OpenFile(x.Ctx, dst, flag, fs.FileMode(a.Mode&0o777))
+	var f *sftp.File
+	readable := false
+	if o.ResumeChecked {
+		f, readable, err = x.openChecked(dst, fs.FileMode(a.Mode&0o777))
+	} else {
+		f, err = x.Client.OpenFile(x.Ctx, dst, flag, fs.FileMode(a.Mode&0o777))
+	}
 	if err != nil {
 		return x.remoteFailed(err, "dest open \"%s\": %s", dst, FxText(err))
+	}
+	if readable {
+		if offset, err = x.matchRemote(f, local, st.Size()); err != nil {
+			return x.finishUpload(f, src, a, o, offset, 0, err)
+		}
 	}
 	n, err := x.send(f, local, offset, st.Size())
 	return x.finishUpload(f, src, a, o, offset, n, err)
@@ -94,7 +108,7 @@ func (x *Transfer) finishUpload(f *sftp.File, src string, a *sftp.Attributes, o 
 	// After ^C these requests are skipped (a stalled server must not hold
 	// the session); what was written is a prefix of the file all the same.
 	ctx := x.Ctx
-	if x.InPlace || o.Resume && (status != nil || x.interrupted()) {
+	if x.InPlace || o.ResumeChecked || o.Resume && (status != nil || x.interrupted()) {
 		cut := &sftp.Attributes{Flags: sftp.AttrSize, Size: uint64(offset + n)}
 		if err := x.warnFailed(f.Setstat(ctx, cut), "remote fsetstat: %s"); err != nil {
 			return err
