@@ -25,6 +25,7 @@ type Options struct {
 	LimitKbps                      int64    // -l in Kbit/s (1024 bit/s units); 0 = none
 	SFTPOpts                       []string // -X values as typed, already validated
 	Serial                         bool     // -X serial: one record at a time, as OpenSSH
+	Resume, Atomic                 bool     // -X resume, -X atomic (SFTP mode only)
 
 	// SSHArgs are the ssh arguments that scp 9.2 forwards from its own options, in
 	// command-line order (ssh takes the first value of a setting): "-4" "-6" "-A" "-C",
@@ -44,6 +45,13 @@ func ParseArgs(argv0 string, args []string) (*Options, error) {
 	}
 	if !o.From && !o.To && len(operands) < 2 {
 		return nil, exitError(argv0, errUsage)
+	}
+	switch {
+	case (o.Resume || o.Atomic) && !o.SFTP:
+		return nil, exitError(argv0, fatalError("-X resume and -X atomic need SFTP mode (-s)"))
+	case o.Resume && o.Atomic:
+		// An atomic copy writes a new file: there is nothing to resume.
+		return nil, exitError(argv0, fatalError("-X resume and -X atomic cannot be combined"))
 	}
 	o.Operands = operands
 	return o, nil
@@ -158,10 +166,19 @@ func (o *Options) setLimit(arg string) error {
 }
 
 // setSFTPOpt validates an SFTP option; scp checks these even in legacy mode.
-// "serial" is ours: a copy that waits for every reply, as OpenSSH's does.
+// "serial", "resume" and "atomic" are ours: a copy that waits for every
+// reply, as OpenSSH's does; one that keeps what the target already holds
+// of the source; one that replaces the target in one step.
 func (o *Options) setSFTPOpt(arg string) error {
-	if arg == "serial" {
+	switch arg {
+	case "serial":
 		o.Serial = true
+		return nil
+	case "resume":
+		o.Resume = true
+		return nil
+	case "atomic":
+		o.Atomic = true
 		return nil
 	}
 	if _, _, msg := cmdline.TransferOption(arg); msg != "" {

@@ -38,6 +38,8 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-X", "buffer=256K", "-Xnrequests=262144", "-X", "buffer=1.5k", "a", "b"}, Options{
 			SFTPOpts: []string{"buffer=256K", "nrequests=262144", "buffer=1.5k"}, Operands: ab}},
 		{[]string{"-f", "x"}, Options{From: true, Operands: []string{"x"}}},
+		{[]string{"-X", "resume", "-s", "a", "b"}, Options{SFTP: true, Resume: true, Operands: ab}},
+		{[]string{"-Xatomic", "-s", "a", "b"}, Options{SFTP: true, Atomic: true, Operands: ab}},
 		{[]string{"-t"}, Options{To: true}},
 		{[]string{"-dt", "-vpr", "--", "-x"}, Options{TargetDir: true, To: true, Verbose: 1, Preserve: true, Recursive: true,
 			SSHArgs: []string{"-v"}, Operands: []string{"-x"}}},
@@ -146,6 +148,29 @@ var badArgs = []struct {
 
 func TestParseArgsErrors(t *testing.T) {
 	for _, tt := range badArgs {
+		t.Run(name(tt.args), func(t *testing.T) {
+			code, msg := parseError(t, "scp", tt.args)
+			if code != tt.code || msg != tt.msg {
+				t.Errorf("got %d %q\nwant %d %q", code, msg, tt.code, tt.msg)
+			}
+		})
+	}
+}
+
+// TestParseArgsOwnXErrors covers the -X keys that are ours: OpenSSH
+// knows none of them.
+func TestParseArgsOwnXErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"-X", "resume", "a", "b"}, 255, "scp: -X resume and -X atomic need SFTP mode (-s)\r\n"},
+		{[]string{"-s", "-X", "atomic", "-O", "a", "b"}, 255, "scp: -X resume and -X atomic need SFTP mode (-s)\r\n"},
+		{[]string{"-X", "Resume", "-s", "a", "b"}, 255, "scp: Invalid -X option\r\n"},
+		{[]string{"-X", "atomic"}, 1, Usage},
+		{[]string{"-s", "-X", "atomic", "-X", "resume", "a", "b"}, 255, "scp: -X resume and -X atomic cannot be combined\r\n"},
+	} {
 		t.Run(name(tt.args), func(t *testing.T) {
 			code, msg := parseError(t, "scp", tt.args)
 			if code != tt.code || msg != tt.msg {

@@ -13,6 +13,11 @@ import (
 // SFTP mode (-3): a second connection to the origin, whose matches go
 // through us to the target over to.
 func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
+	if r.opts.Resume || r.opts.Atomic {
+		r.logf("-X resume and -X atomic apply to uploads and downloads only: %s", op.Path)
+		r.errs++
+		return
+	}
 	from := r.openSFTP(op)
 	if from == nil {
 		return

@@ -123,6 +123,7 @@ func (r *run) transfer(c *sftpConn) *sftpxfer.Transfer {
 		Client:       c.client,
 		Stdout:       r.stdout,
 		Log:          func(msg string) { io.WriteString(r.stderr, cmdline.LogLine(r.argv0, msg)) },
+		Debug:        r.debug,
 		Meter:        r.meter,
 		ProgressOnly: true,
 		FollowLinks:  true,
