@@ -22,9 +22,10 @@ type sftpConn struct {
 	program bool
 }
 
-// logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n".
+// logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n", with
+// \a and \b escaped too, since the message may hold the server's names.
 func (r *run) logf(format string, args ...any) {
-	io.WriteString(r.stderr, cmdline.LogLine(r.argv0, fmt.Sprintf(format, args...)))
+	io.WriteString(r.stderr, cmdline.ServerLogLine(r.argv0, fmt.Sprintf(format, args...)))
 }
 
 // openSFTP connects to op's host and starts its SFTP server: the
@@ -122,7 +123,7 @@ func (r *run) transfer(c *sftpConn) *sftpxfer.Transfer {
 		Ctx:          r.ctx,
 		Client:       c.client,
 		Stdout:       r.stdout,
-		Log:          func(msg string) { io.WriteString(r.stderr, cmdline.LogLine(r.argv0, msg)) },
+		Log:          func(msg string) { r.logf("%s", msg) },
 		Debug:        r.debug,
 		Meter:        r.meter,
 		ProgressOnly: true,

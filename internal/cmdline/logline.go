@@ -16,6 +16,12 @@ func LogLine(argv0, msg string) string {
 	return truncate(argv0+": "+vis(msg, true)+"\r\n", msgBufSize-1)
 }
 
+// ServerLogLine is LogLine with \b and \a escaped too, as Log does: for scp's
+// SFTP mode, whose messages carry the server's names.
+func ServerLogLine(argv0, msg string) string {
+	return truncate(argv0+": "+vis(msg, false)+"\r\n", msgBufSize-1)
+}
+
 // Log formats msg as OpenSSH's logger writes it to stderr for sftp: LogLine without a prefix,
 // and \b and \a escaped too, since sftp's messages carry what the server sent (names, paths)
 // and \b can overwrite what a line shows.

@@ -48,6 +48,15 @@ func TestLogLine(t *testing.T) {
 	}
 }
 
+func TestServerLogLine(t *testing.T) {
+	if got, want := ServerLogLine("scp", "a\x01\b\a"), "scp: a\\001\\010\\007\r\n"; got != want {
+		t.Errorf("ServerLogLine = %q, want %q", got, want)
+	}
+	if got := ServerLogLine("scp", strings.Repeat("m", 2000)); got != "scp: "+strings.Repeat("m", 1018) {
+		t.Errorf("ServerLogLine of a long message: %q", got)
+	}
+}
+
 func TestLog(t *testing.T) {
 	if got, want := Log("a\x01\b\a"), "a\\001\\010\\007\r\n"; got != want {
 		t.Errorf("Log = %q, want %q", got, want)
