@@ -54,6 +54,9 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 		}
 		dst := target
 		if isDir {
+			if r.unsafeMatch(p) {
+				continue
+			}
 			dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(p))
 		}
 		var err error

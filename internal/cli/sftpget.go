@@ -59,6 +59,9 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		}
 		to := dst
 		if dstIsDir {
+			if r.unsafeMatch(p) {
+				continue
+			}
 			to = sftpxfer.PathAppend(dst, sftpxfer.BaseName(p))
 		}
 		if strings.HasSuffix(p, "/") && r.opts.Recursive {
@@ -90,4 +93,18 @@ func (r *run) localTarget(dst string, matches int) (isDir, ok bool) {
 		return false, false
 	}
 	return true, true
+}
+
+// unsafeMatch reports and counts a match named ".." (a glob such as
+// "dir/.*" matches it): copied into a directory under that name, it would
+// land above it, as OpenSSH 9.2's SFTP mode lets it. Its legacy sink
+// refuses the name; so do we, in its words. (".", the directory itself,
+// stays allowed, as in OpenSSH.)
+func (r *run) unsafeMatch(p string) bool {
+	if sftpxfer.BaseName(p) != ".." {
+		return false
+	}
+	r.logf("error: unexpected filename: ..")
+	r.errs++
+	return true
 }
