@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/goscp/goscp/internal/bwlimit"
 	"github.com/goscp/goscp/internal/cmdline"
@@ -63,17 +66,24 @@ func (r *run) startSFTP(op Operand) (*transport.Session, error) {
 		r.debug(fmt.Sprintf("Executing: program %s host %s, user (unspecified), command sftp", srv, op.Host))
 		return transport.StartProgram(r.ctx, srv, []string{"--", op.Host}, "sftp", r.stderr)
 	}
-	if r.opts.Program == "" {
-		r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command sftp", op.Host, user))
-		c, err := r.connect(op)
-		if err != nil {
-			return nil, err
-		}
-		return c.StartSubsystem("sftp")
-	}
 	port := r.opts.PortNum
 	if op.Port != 0 {
 		port = op.Port
+	}
+	if r.opts.Program == "" {
+		r.debug(fmt.Sprintf("Executing: program built-in ssh host %s, user %s, command sftp", op.Host, user))
+		ctx, up := r.ctx, func() {}
+		if r.opts.Atomic {
+			// The transport closes the connection when ctx ends: after
+			// ^C, temporary files are still to be removed.
+			ctx, up = graceContext(r.ctx, sftpxfer.CleanupBound)
+		}
+		c, err := r.dialer.Client(ctx, op.Host, op.User, port)
+		if err != nil {
+			return nil, err
+		}
+		up()
+		return c.StartSubsystem("sftp")
 	}
 	r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command sftp", r.opts.Program, op.Host, user))
 	args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
@@ -173,4 +183,20 @@ func (r *run) remotePath(c *sftpConn, p string) (string, bool) {
 		return "", false
 	}
 	return exp, true
+}
+
+// graceContext returns a context that ends when parent does until up is
+// called, and grace after parent ends from then on: a ^C leaves what it
+// guards time to clean up.
+func graceContext(parent context.Context, grace time.Duration) (ctx context.Context, up func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	var isUp atomic.Bool
+	context.AfterFunc(parent, func() {
+		if isUp.Load() {
+			time.AfterFunc(grace, cancel)
+		} else {
+			cancel()
+		}
+	})
+	return ctx, func() { isUp.Store(true) }
 }

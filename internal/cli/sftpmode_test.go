@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,6 +156,26 @@ func TestSFTPModePreserve(t *testing.T) {
 			if st.ModTime().Unix() != 1_000_000_000 || st.Mode().Perm() != 0o600 {
 				t.Errorf("dst/b: mtime %v, mode %v; want %v, 0600", st.ModTime(), st.Mode(), time.Unix(1_000_000_000, 0))
 			}
+		})
+	}
+}
+
+func TestGraceContext(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		up   bool
+	}{{"ends with its parent before up", false}, {"ends after the grace once up", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			parent, cancel := context.WithCancel(context.Background())
+			ctx, up := graceContext(parent, time.Millisecond)
+			if tt.up {
+				up()
+			}
+			if ctx.Err() != nil {
+				t.Fatal("ended before its parent")
+			}
+			cancel()
+			<-ctx.Done() // the test's own bound ends a context that never does
 		})
 	}
 }

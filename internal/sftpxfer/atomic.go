@@ -26,9 +26,9 @@ import (
 // target is refused before anything is sent. Without -p, a target that
 // existed keeps its permission bits, as an ordinary copy leaves them.
 
-// cleanupBound bounds the wait for the removal of a remote temporary file
+// CleanupBound bounds the wait for the removal of a remote temporary file
 // after ^C, when the server may be the reason for the ^C.
-const cleanupBound = 10 * time.Second
+const CleanupBound = 10 * time.Second
 
 // tempName is the temporary name beside dir+base: "." base "." and 16
 // random hex digits. A long base is shortened to stay within NAME_MAX.
@@ -87,7 +87,7 @@ func (x *Transfer) renameRemote(tmp, dst string, posix bool) error {
 // bounded time for the server: it handles the requests in order, so the
 // removal comes after the writes still in flight.
 func (x *Transfer) removeRemote(tmp string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(x.Ctx), cleanupBound)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(x.Ctx), CleanupBound)
 	defer cancel()
 	x.Client.Remove(ctx, tmp)
 }
