@@ -14,12 +14,16 @@ package e2e
 // wrapper with dd in front of the server.
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"syscall"
 	"testing"
+
+	"github.com/goscp/goscp/internal/sshdtest"
 )
 
 const sfKill = 1 << 20 // bytes passed before the fault
@@ -35,6 +39,8 @@ func TestSFTPFaults(t *testing.T) {
 		t.Run("atomic-killed/"+dir, func(t *testing.T) { t.Parallel(); sfAtomicKilled(t, e, up) })
 	}
 	t.Run("atomic-cut/upload", func(t *testing.T) { t.Parallel(); sfAtomicCut(t, e) })
+	t.Run("interrupt/upload-atomic", func(t *testing.T) { t.Parallel(); sfInterrupt(t, e, true) })
+	t.Run("interrupt/upload-resume", func(t *testing.T) { t.Parallel(); sfInterrupt(t, e, false) })
 }
 
 // sfFiles makes the source of a copy in the direction up, and returns
@@ -266,5 +272,88 @@ func sfAtomicCut(t *testing.T, e *faultEnv) {
 	// The server went with the connection, and kept the temporary file.
 	if temps := sfWantOld(t, dst, old); len(temps) > 1 {
 		t.Errorf("temporary files: %q", temps)
+	}
+}
+
+// sfHolder is a -D program that passes sfKill bytes to the server, says
+// "held" on the FIFO $d/events, and passes the rest once a line comes on
+// the FIFO $d/go.
+func sfHolder(t *testing.T, dir string) (prog string, events *bufio.Reader, release func()) {
+	t.Helper()
+	for _, f := range []string{"events", "go"} {
+		if err := syscall.Mkfifo(filepath.Join(dir, f), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Held open for reading and writing, the FIFOs never block an open.
+	ev, err := os.OpenFile(filepath.Join(dir, "events"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gof, err := os.OpenFile(filepath.Join(dir, "go"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ev.Close(); gof.Close() })
+	prog = sfServer(t, dir, "holder", fmt.Sprintf(`{ dd bs=65536 count=%d iflag=count_bytes 2>/dev/null
+echo held >"$d/events"
+read x <"$d/go"
+cat; } | "$srv"`, sfKill))
+	return prog, bufio.NewReader(ev), func() { gof.WriteString("go\n") }
+}
+
+// sfInterrupt sends SIGINT to ours in the middle of a 16 MiB upload,
+// held by the server's wrapper; then the server goes on. It runs through
+// sshd (an sshd of its own, whose ForceCommand is the wrapper), since ^C
+// ends a -D or -S program at once: the connection must outlive ^C for the
+// cleanup. With atomic, the old target must be untouched and the
+// temporary file removed; without, -X resume must then complete the copy
+// sending only the rest. A client that finished before the signal took
+// effect must have copied the whole file.
+func sfInterrupt(t *testing.T, e *faultEnv, atomic bool) {
+	s := newFSpace(t, e)
+	src, dst := filepath.Join(s.local, "big"), filepath.Join(s.remote, "big")
+	writeRandom(t, src, 16<<20, 0o644)
+	var old string
+	if atomic {
+		old = sfAtomicOld(t, dst)
+	}
+	holder, events, release := sfHolder(t, s.base)
+	srv := sshdtest.Start(t, sshdtest.Config{Extra: []string{"Match all", "ForceCommand " + holder}})
+	x := map[bool]string{true: "atomic", false: "resume"}[atomic]
+	p := client(t, whoOurs, srv.ConfigFile, s.local, s.env, append([]string{"-s", "-X", x}, sfArgs(s, true, sshdtest.HostAlias)...)...)
+	p.start()
+	held := make(chan error, 1)
+	go func() { _, err := events.ReadString('\n'); held <- err }()
+	select {
+	case err := <-held:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-p.done:
+		t.Fatalf("ours ended before the server held the upload")
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	r := p.wait(t)
+	if r.exit == 0 {
+		t.Logf("the upload ended before SIGINT took effect")
+		wantSame(t, "ours", dst, src)
+		return
+	}
+	if atomic {
+		if temps := sfWantOld(t, dst, old); len(temps) > 0 {
+			t.Errorf("temporary files left after ^C: %q", temps)
+		}
+		return
+	}
+	wantPartialNotWhole(t, "ours", dst, src)
+	counter := sfCounter(t, s.base)
+	kept := sfResume(t, s, "", append([]string{"-D", counter}, sfArgs(s, true, "h")...), dst, src, true)
+	sent, rest := sfCount(t, s.base), int64(16<<20)-kept
+	if sent < rest || sent > rest+rest/256+4096 {
+		t.Errorf("sent %d bytes to the server for the %d left to copy", sent, rest)
 	}
 }
