@@ -54,7 +54,8 @@ type Options struct {
 	Fsync    bool // flush the target to disk at the end
 	Preserve bool // copy times and modes
 	// ResumeChecked keeps what the target shares with the source and
-	// copies the rest (resume.go); Resume is then unused.
+	// copies the rest (resume.go); Resume is then unused. Uploads and
+	// downloads only, like Atomic.
 	ResumeChecked bool
 	// Atomic writes a temporary file beside the target and renames it
 	// over the target once complete (atomic.go).
