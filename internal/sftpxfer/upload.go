@@ -49,7 +49,7 @@ func (x *Transfer) Upload(src, dst string, o Options) error {
 	switch {
 	case o.Resume:
 		flag |= os.O_APPEND
-	case !x.InPlace && !o.ResumeChecked:
+	case !x.InPlace:
 		flag |= os.O_TRUNC
 	}
 	var f *sftp.File
