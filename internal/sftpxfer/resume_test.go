@@ -150,3 +150,24 @@ func TestResumeChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonPrefix(t *testing.T) {
+	b := content(3 * compareSize)
+	for _, tt := range []struct {
+		name string
+		a, b []byte
+		want int
+	}{
+		{"empty", nil, b, 0},
+		{"same", b, b, len(b)},
+		{"shorter", b[:100], b, 100},
+		{"first byte", flip(b, 0), b, 0},
+		{"chunk end", flip(b, compareSize-1), b, compareSize - 1},
+		{"next chunk", flip(b, compareSize), b, compareSize},
+		{"last byte", flip(b, len(b)-1), b, len(b) - 1},
+	} {
+		if got := commonPrefix(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
