@@ -209,6 +209,7 @@ func (r *run) mayFallBack() bool {
 type sftpFailure struct {
 	err     error
 	ssh     bool   // the SSH layer's error: printed as ssh prints it
+	closed  bool   // the server closed the connection before a byte came: OpenSSH says no more than that
 	missing string // why the remote has no SFTP server, "" if it may have one
 	hold    *held
 }
@@ -216,9 +217,10 @@ type sftpFailure struct {
 // report prints the failure as OpenSSH's scp does; it ends the run.
 func (f *sftpFailure) report(r *run) {
 	f.hold.release()
-	if f.ssh {
+	switch {
+	case f.ssh:
 		r.printSSH(f.err.Error())
-	} else {
+	case !f.closed:
 		r.logf("%s", f.err)
 	}
 	r.connClosed()

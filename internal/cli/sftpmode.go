@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -56,12 +57,16 @@ func (r *run) dialSFTP(op Operand) (*sftpConn, *sftpFailure) {
 	in, out := bwlimit.Split(stdout, sess.Stdin, r.opts.LimitKbps)
 	buffer, requests := r.transferOptions()
 	client, err := sftp.NewClient(r.ctx, in, out, &sftp.Options{BufferSize: buffer, Requests: requests})
+	program := r.opts.SFTPServer != "" || r.opts.Program != ""
 	if err != nil {
 		sess.Close()
-		return nil, &sftpFailure{err: err, missing: sftpMissing(err, stdout.any.Load()), hold: hold}
+		if program {
+			sess.Wait() // its stderr goes out before our message, as in OpenSSH
+		}
+		closed := errors.Is(err, sftp.ErrConnLost) && !stdout.any.Load()
+		return nil, &sftpFailure{err: err, closed: closed, missing: sftpMissing(err, stdout.any.Load()), hold: hold}
 	}
 	hold.release()
-	program := r.opts.SFTPServer != "" || r.opts.Program != ""
 	return &sftpConn{client: client, sess: sess, program: program}, nil
 }
 
