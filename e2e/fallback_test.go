@@ -125,12 +125,13 @@ func TestFallbackManyFiles(t *testing.T) {
 	prog := needOurs(t)
 	plain := sshdtest.Start(t, sshdtest.Config{})
 	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
+	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
 	trees := map[string]map[string]entry{}
 	for _, run := range []struct {
 		name string
 		prog string
 		srv  *sshdtest.Server
-	}{{"openssh-sftp", opensshSCP, plain}, {"ours", prog, noscp}} {
+	}{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", prog, noscp}, {"ours-sftp-only", prog, forced}} {
 		root := t.TempDir()
 		src := filepath.Join(root, "local", "many")
 		if err := os.MkdirAll(filepath.Join(src, "sub"), 0o755); err != nil {
@@ -163,8 +164,10 @@ func TestFallbackManyFiles(t *testing.T) {
 	if len(trees["openssh-sftp"]) != 63 {
 		t.Errorf("OpenSSH copied %d entries, want 63", len(trees["openssh-sftp"]))
 	}
-	if d := treeDiff(trees["ours"], trees["openssh-sftp"], nil, nil, false); len(d) > 0 {
-		t.Errorf("tree:\n%s", strings.Join(d, "\n"))
+	for _, ours := range []string{"ours-no-scp", "ours-sftp-only"} {
+		if d := treeDiff(trees[ours], trees["openssh-sftp"], nil, nil, false); len(d) > 0 {
+			t.Errorf("%s: tree:\n%s", ours, strings.Join(d, "\n"))
+		}
 	}
 }
 
