@@ -244,3 +244,117 @@ func TestFallbackNeverHides(t *testing.T) {
 		}
 	})
 }
+
+// farConfig writes an ssh_config for base's server where "far" is the
+// server far, with its own host key and client key.
+func farConfig(t *testing.T, base, far *sshdtest.Server) string {
+	t.Helper()
+	main, err := os.ReadFile(base.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ssh_config keeps the first value: the alias goes first.
+	conf := fmt.Sprintf("Host far\n  HostName 127.0.0.1\n  Port %d\n  UserKnownHostsFile %s\n  IdentityFile %s\n\n%s",
+		far.Port, far.KnownHosts, far.ClientKey, main)
+	cfg := filepath.Join(t.TempDir(), "ssh_config")
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestFallbackRelay: a -3 copy between two hosts, one without scp, goes
+// over SFTP on both, as OpenSSH's SFTP mode copies between two full hosts.
+func TestFallbackRelay(t *testing.T) {
+	needOpenSSH(t)
+	prog := needOurs(t)
+	plain := sshdtest.Start(t, sshdtest.Config{})
+	plain2 := sshdtest.Start(t, sshdtest.Config{})
+	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
+	for _, c := range []struct {
+		name string
+		args func(src, dst string) []string // the copy from src to dst
+	}{
+		{"file", func(src, dst string) []string { return L{"-3", src + "/d/one.txt", dst + "/"} }},
+		{"tree", func(src, dst string) []string { return L{"-3", "-r", src + "/d", dst + "/new"} }},
+	} {
+		for _, way := range []string{"to-no-scp", "from-no-scp"} {
+			t.Run(c.name+"/"+way, func(t *testing.T) {
+				t.Parallel()
+				trees := map[string]map[string]entry{}
+				for _, run := range []struct {
+					who, prog, config string
+					verbose           bool
+				}{
+					{"openssh-sftp", opensshSCP, farConfig(t, plain, plain2), false},
+					{"ours", prog, farConfig(t, plain, noscp), false},
+					{"ours-v", prog, farConfig(t, plain, noscp), true},
+				} {
+					root := t.TempDir()
+					for _, n := range []node{dir("a", 0o755), dir("b", 0o755), dir("a/d", 0o750), file("a/d/one.txt", "one\n", 0o644),
+						dir("a/d/sub", 0o700), file("a/d/sub/two.txt", "two\n", 0o600)} {
+						if err := makeNode(filepath.Join(root, n.path), n); err != nil {
+							t.Fatal(err)
+						}
+					}
+					src, dst := "sshdtest:"+root+"/a", "far:"+root+"/b"
+					if way == "from-no-scp" {
+						src, dst = "far:"+root+"/a", "sshdtest:"+root+"/b"
+					}
+					args := append(L{"-F", run.config}, c.args(src, dst)...)
+					if run.verbose {
+						args = append(L{"-v"}, args...)
+					}
+					r := command(t, run.who, run.prog, root, clientEnv(t.TempDir(), plain.User), clientTimeout, args...).run(t)
+					switch {
+					case r.exit != 0 || r.stdout != "":
+						t.Errorf("%s", r)
+					case run.verbose && !strings.Contains(r.stderr, "Remote scp not found on host far, using SFTP\n"):
+						t.Errorf("-v does not say why: %s", r.stderr)
+					case !run.verbose && r.stderr != "":
+						t.Errorf("%s", r)
+					}
+					trees[run.who] = map[string]entry{}
+					if err := snapshot(trees[run.who], filepath.Join(root, "b"), "b"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, who := range []string{"ours", "ours-v"} {
+					if d := treeDiff(trees[who], trees["openssh-sftp"], nil, nil, false); len(d) > 0 {
+						t.Errorf("%s: tree:\n%s", who, strings.Join(d, "\n"))
+					}
+				}
+			})
+		}
+	}
+
+	// A target with neither protocol: the failure of the legacy -3 copy,
+	// as OpenSSH's plus the lines that name the hosts (relay_test.go).
+	t.Run("neither", func(t *testing.T) {
+		neither := sshdtest.Start(t, sshdtest.Config{Subsystem: "none", Extra: noSCP})
+		cfg := farConfig(t, plain, neither)
+		var stderr []string
+		for _, who := range bothClients {
+			root := t.TempDir()
+			for _, n := range []node{dir("a", 0o755), dir("b", 0o755), file("a/one.txt", "one\n", 0o644)} {
+				if err := makeNode(filepath.Join(root, n.path), n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := client(t, who, cfg, root, clientEnv(t.TempDir(), plain.User), "-3", "sshdtest:"+root+"/a/one.txt", "far:"+root+"/b/").run(t)
+			r.wantExit(t, 1)
+			if _, err := os.Stat(filepath.Join(root, "b", "one.txt")); err == nil {
+				t.Errorf("%s copied the file", who)
+			}
+			stderr = append(stderr, r.stderr)
+		}
+		for _, line := range strings.SplitAfter(stderr[0], "\n") {
+			if !strings.Contains(stderr[1], line) {
+				t.Errorf("ours' stderr %q lacks OpenSSH's %q", stderr[1], line)
+			}
+		}
+		if want := "far: remote scp exited with status 127\n"; !strings.Contains(stderr[1], want) {
+			t.Errorf("ours' stderr %q lacks %q", stderr[1], want)
+		}
+	})
+}

@@ -295,14 +295,12 @@ func (r *run) scpMissing(op Operand, a absence) (taken bool) {
 	if r.fellBack || a == silent {
 		return false
 	}
-	c, fail := r.dialSFTP(op)
-	if fail != nil {
-		fail.hold.discard()
-		return false
+	c, ok := r.dialQuietly(op)
+	if ok {
+		r.debug(fmt.Sprintf("%s on host %s, using SFTP", a, op.Host))
+		r.spare = c
 	}
-	r.debug(fmt.Sprintf("%s on host %s, using SFTP", a, op.Host))
-	r.spare = c
-	return true
+	return ok
 }
 
 // watchStart makes the first reply of a legacy session to op's host
@@ -331,4 +329,83 @@ func (r *run) heldStderr() (*held, io.Writer) {
 	}
 	h := newHeld(r.stderr)
 	return h, h
+}
+
+// relayFallback is the fallback of a -3 copy through us, whose source
+// and target sessions may each show no scp, on two goroutines: the first
+// that shows it decides for both.
+type relayFallback struct {
+	r              *run
+	src, tgt       Operand
+	mu             sync.Mutex
+	decided, taken bool
+	from, to       *sftpConn // the SFTP connections that take over
+}
+
+// watchRelay makes the first replies of a -3 copy's sessions decide on a
+// fallback.
+func (r *run) watchRelay(from, to *transport.Session, src, tgt Operand) *relayFallback {
+	rf := &relayFallback{r: r, src: src, tgt: tgt}
+	for _, w := range []struct {
+		sess *transport.Session
+		op   Operand
+	}{{from, src}, {to, tgt}} {
+		if f, ok := w.sess.Stdout.(*firstReply); ok {
+			f.missing = func(a absence) bool { return rf.missing(w.op, a) }
+		}
+	}
+	return rf
+}
+
+// missing is scpMissing for a -3 copy: SFTP takes over when both hosts
+// serve it.
+func (rf *relayFallback) missing(op Operand, a absence) bool {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	r := rf.r
+	switch {
+	case rf.decided:
+	case r.sftpFailed != nil:
+		rf.decided, rf.taken = true, r.scpMissing(op, a)
+	case r.fellBack || a == silent:
+	default:
+		rf.decided = true
+		if rf.from, rf.taken = r.dialQuietly(rf.src); !rf.taken {
+			break
+		}
+		if rf.to, rf.taken = r.dialQuietly(rf.tgt); !rf.taken {
+			rf.from.close(r)
+			break
+		}
+		r.debug(fmt.Sprintf("%s on host %s, using SFTP", a, op.Host))
+	}
+	return rf.taken
+}
+
+// dialQuietly opens an SFTP connection to op's host, if it serves one,
+// saying nothing either way.
+func (r *run) dialQuietly(op Operand) (*sftpConn, bool) {
+	c, fail := r.dialSFTP(op)
+	if fail != nil {
+		fail.hold.discard()
+		return nil, false
+	}
+	return c, true
+}
+
+// done runs a -3 copy that was taken over on its SFTP connections, if it
+// was, and reports whether it was: then the legacy sessions' ends do not
+// count.
+func (rf *relayFallback) done() bool {
+	if !rf.taken {
+		return false
+	}
+	if rf.to != nil {
+		r := rf.r
+		r.spare, r.fellBack = rf.from, true // throughLocal opens the source's
+		r.throughLocal(rf.to, rf.src, rf.tgt.Path)
+		rf.to.close(r)
+		r.fellBack = false
+	}
+	return true
 }
