@@ -266,7 +266,7 @@ func (r *run) openSFTPOr(op Operand, legacy func()) *sftpConn {
 	if fail == nil {
 		return c
 	}
-	if fail.missing == "" || r.fellBack || !r.mayFallBack() {
+	if fail.missing == "" || r.fellBack || !r.mayFallBack() || !r.connAlive(op) {
 		fail.report(r)
 		return nil
 	}
@@ -278,6 +278,17 @@ func (r *run) openSFTPOr(op Operand, legacy func()) *sftpConn {
 	}
 	r.fellBack, r.sftpFailed = false, nil
 	return nil
+}
+
+// connAlive reports whether our connection to op's host still answers: a
+// channel that ended before a byte came says nothing about the server
+// when the whole connection is gone.
+func (r *run) connAlive(op Operand) bool {
+	c, err := r.connect(op)
+	if err == nil {
+		_, _, err = c.SSH().SendRequest("keepalive@openssh.com", true, nil)
+	}
+	return err == nil
 }
 
 // scpMissing decides, for a legacy copy to or from op's host that shows

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -142,4 +143,37 @@ func TestSFTPMissing(t *testing.T) {
 			t.Errorf("%s: sftpMissing = %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// FuzzFirstReply: whatever a remote sends first, the engine reads exactly
+// those bytes unless the copy was taken over, which only an absence of
+// scp may cause, and the held stderr is shown or dropped in full.
+func FuzzFirstReply(f *testing.F) {
+	f.Add([]byte("\x00"), "", uint8(0), true)
+	f.Add([]byte("C0644 6 a.txt\nalpha\n"), "", uint8(3), true)
+	f.Add([]byte(""), "bash: line 1: scp: command not found\n", uint8(0), true)
+	f.Add([]byte(sftpOnlyNotice), "", uint8(1), true)
+	f.Add([]byte(sftpOnlyNotice+"\x00"), "", uint8(7), false)
+	f.Fuzz(func(t *testing.T, stdout []byte, stderr string, chunk uint8, take bool) {
+		var shown strings.Builder
+		hold := newHeld(&shown)
+		io.WriteString(hold, stderr)
+		var r io.Reader = bytes.NewReader(stdout)
+		if chunk%2 == 1 {
+			r = iotest.OneByteReader(r)
+		}
+		asked := present
+		fr := &firstReply{r: r, hold: hold, missing: func(a absence) bool { asked = a; return take }}
+		got, err := io.ReadAll(fr)
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case fr.taken && (asked == present || len(got) > 0 || shown.Len() > 0 && len(stderr) <= maxHeld):
+			t.Fatalf("taken after %v: engine read %q, shown %q", asked, got, shown.String())
+		case !fr.taken && (!bytes.Equal(got, stdout) || shown.String() != stderr):
+			t.Fatalf("engine read %q of %q, shown %q of %q", got, stdout, shown.String(), stderr)
+		case asked != present && len(stdout) > 0 && string(stdout) != sftpOnlyNotice:
+			t.Fatalf("asked %v for %q", asked, stdout)
+		}
+	})
 }
