@@ -50,39 +50,13 @@ func sftpModeTable(t *testing.T) []dcase {
 	}
 	out = append(out, sftpModeCases...)
 	seen := map[string]bool{}
-	for _, c := range append(out, sftpModeNoSubsystem...) {
+	for _, c := range out {
 		if seen[c.name] {
 			t.Fatalf("duplicate case name %q", c.name)
 		}
 		seen[c.name] = true
 	}
 	return out
-}
-
-// startNoSFTP starts an sshd without any Subsystem line: sshdtest always
-// writes "Subsystem sftp", and sshd refuses a second one and any in a
-// Match block, so sshd runs through a wrapper (Config.Program) that
-// deletes the line from the config before it starts.
-func startNoSFTP(t *testing.T) *sshdtest.Server {
-	t.Helper()
-	wrapper := filepath.Join(t.TempDir(), "sshd-no-sftp")
-	script := `#!/bin/sh
-prev= conf=
-for a; do [ "$prev" = -f ] && conf=$a; prev=$a; done
-sed -i '/^Subsystem[[:space:]]/d' "$conf" && exec ` + sshdtest.SSHD + ` "$@"
-`
-	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Config{Program: wrapper})
-	conf, err := os.ReadFile(filepath.Join(srv.Dir, "sshd_config"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(conf), "\nSubsystem") {
-		t.Fatalf("sshd_config of %s still has a Subsystem line:\n%s", srv.Addr, conf)
-	}
-	return srv
 }
 
 // checkSubsystem asserts that srv serves SFTP with OpenSSH's sftp-server,

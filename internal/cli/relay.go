@@ -37,6 +37,7 @@ func (r *run) relay(src, tgt Operand) {
 		from.Wait()
 		return
 	}
+	fallback := r.watchRelay(from, to, src, tgt)
 	srcHost, tgtHost := hostLabel(src), hostLabel(tgt)
 	var srcSaid, tgtSaid bool
 	watch := scp.NewRelayWatch(r.meter,
@@ -66,6 +67,9 @@ func (r *run) relay(src, tgt Operand) {
 	// Either side's failure reached only the other side's protocol
 	// stream; its exit status is how we learn of it.
 	errFrom, errTo := from.Wait(), to.Wait()
+	if fallback.done() {
+		return
+	}
 	if errFrom != nil || errTo != nil {
 		r.errs++
 	}

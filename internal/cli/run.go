@@ -32,6 +32,13 @@ type run struct {
 	mustBeDir bool
 	// fatal, when not 0, is the exit status of an error that ended the run.
 	fatal int
+	// fellBack is set while a copy runs over the protocol it fell back
+	// to, and sftpFailed, in a legacy copy, is the SFTP failure it reports
+	// if the remote has no scp either (fallback.go).
+	fellBack   bool
+	sftpFailed *sftpFailure
+	// spare is the SFTP connection a fallback found working, for the copy.
+	spare *sftpConn
 }
 
 func (r *run) main() int {
@@ -131,7 +138,7 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 			r.finish(up.sess, up.Close())
 		}
 	}()
-	for _, s := range sources {
+	for i, s := range sources {
 		if r.ctx.Err() != nil {
 			return
 		}
@@ -150,6 +157,11 @@ func (r *run) toRemote(sources []string, tgt Operand) {
 		default:
 			if up == nil {
 				if up = r.startUpload(tgt, started); up == nil {
+					if r.spare != nil { // the target has no scp but SFTP
+						r.fellBack = true
+						r.toRemoteSFTP(sources[i:], tgt)
+						r.fellBack = false
+					}
 					return
 				}
 			}
@@ -180,7 +192,8 @@ type upload struct {
 }
 
 // startUpload starts the session for the local sources, unless sess is
-// one started already.
+// one started already. It returns nil when the copy cannot go on, or goes
+// on over SFTP (r.spare).
 func (r *run) startUpload(tgt Operand, sess *transport.Session) *upload {
 	var err error
 	if sess == nil {
@@ -192,6 +205,13 @@ func (r *run) startUpload(tgt Operand, sess *transport.Session) *upload {
 		r.print("lost connection")
 		r.errs++
 		return nil
+	}
+	if f, ok := r.watchStart(sess, tgt); ok {
+		// The sink speaks first: its first reply decides now.
+		if f.decide(); f.taken {
+			endTaken(sess)
+			return nil
+		}
 	}
 	in, out := r.limit(sess.Stdout, sess.Stdin)
 	return &upload{Sender: scp.NewSender(r.ctx, in, out, scp.OS{}, r.engineOptions()), sess: sess}
@@ -243,31 +263,55 @@ func (r *run) toLocal(sources []string, target string) {
 			r.localCopy(s, target)
 			continue
 		}
-		opts := r.engineOptions()
-		if !r.opts.Recursive && !r.opts.NoNameCheck {
-			check, err := scp.NewNameCheck(op.Path)
-			if err != nil {
-				io.WriteString(r.stderr, cmdline.LogLine(r.argv0, err.Error()))
-				r.fatal = 255
-				return
-			}
-			opts.NameCheck = check
+		if !r.download(op, target) {
+			return
 		}
-		sess, err := r.start(op, "-f", op.Path)
-		if err != nil {
-			r.printSSH(err.Error())
-			r.errs++
-			continue
-		}
-		in, out := r.limit(sess.Stdout, sess.Stdin)
-		err = scp.Receive(r.ctx, in, out, scp.OS{}, target, opts)
-		r.finish(sess, err)
 	}
+}
+
+// download copies the remote source op to target; it returns false when
+// the run cannot go on.
+func (r *run) download(op Operand, target string) bool {
+	opts := r.engineOptions()
+	if !r.opts.Recursive && !r.opts.NoNameCheck {
+		check, err := scp.NewNameCheck(op.Path)
+		if err != nil {
+			io.WriteString(r.stderr, cmdline.LogLine(r.argv0, err.Error()))
+			r.fatal = 255
+			return false
+		}
+		opts.NameCheck = check
+	}
+	sess, err := r.start(op, "-f", op.Path)
+	if err != nil {
+		r.printSSH(err.Error())
+		r.errs++
+		return true
+	}
+	f, _ := r.watchStart(sess, op)
+	in, out := r.limit(sess.Stdout, sess.Stdin)
+	err = scp.Receive(r.ctx, in, out, scp.OS{}, target, opts)
+	if f == nil || !f.taken {
+		r.finish(sess, err)
+		return true
+	}
+	// The remote has no scp: the copy went to SFTP, or failed there first.
+	endTaken(sess)
+	if c := r.spare; c != nil {
+		r.spare, r.fellBack = nil, true
+		r.sinkSFTP(c, target, op.Path)
+		c.close(r)
+		r.fellBack = false
+	}
+	return r.fatal == 0
 }
 
 // finish ends a session after the engine is done with it. The remote exit
 // status counts only when nothing else failed, as in OpenSSH.
 func (r *run) finish(sess *transport.Session, engineErr error) {
+	if f, ok := sess.Stdout.(*firstReply); ok {
+		f.hold.release() // in case the engine never read
+	}
 	sess.Stdin.Close()
 	if engineErr != nil {
 		r.errs++
@@ -334,13 +378,24 @@ func (r *run) scpCommand() string {
 
 // start connects to op's host (reusing a connection to the same
 // destination) and runs the remote scp with flag and path.
+// Its first reply can tell that the remote has no scp (firstReply).
 func (r *run) start(op Operand, flag, path string) (*transport.Session, error) {
-	return r.exec(op, r.remoteCommand(flag, path))
+	hold, stderr := r.heldStderr()
+	sess, err := r.execTo(op, r.remoteCommand(flag, path), stderr)
+	if err == nil && hold != nil {
+		sess.Stdout = &firstReply{r: sess.Stdout, hold: hold}
+	}
+	return sess, err
 }
 
 // exec runs cmd on op's host: over our connection to it (reused for the
 // same destination), or through the -S program.
 func (r *run) exec(op Operand, cmd string) (*transport.Session, error) {
+	return r.execTo(op, cmd, r.stderr)
+}
+
+// execTo is exec with the remote stderr going to stderr.
+func (r *run) execTo(op Operand, cmd string, stderr io.Writer) (*transport.Session, error) {
 	user := op.User
 	if user == "" {
 		user = "(unspecified)"
@@ -352,7 +407,7 @@ func (r *run) exec(op Operand, cmd string) (*transport.Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		return c.Start(cmd)
+		return c.StartTo(cmd, stderr)
 	}
 	// -S: the program is the transport, one run per session, as OpenSSH.
 	port := r.opts.PortNum
@@ -361,7 +416,7 @@ func (r *run) exec(op Operand, cmd string) (*transport.Session, error) {
 	}
 	r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command %s", r.opts.Program, op.Host, user, cmd))
 	args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
-	return transport.StartProgram(r.ctx, r.opts.Program, args, cmd, r.stderr)
+	return transport.StartProgram(r.ctx, r.opts.Program, args, cmd, stderr)
 }
 
 func (r *run) connect(op Operand) (*transport.Client, error) {

@@ -23,9 +23,12 @@ func (r *run) toLocalSFTP(sources []string, target string) {
 			r.localCopy(s, target)
 			continue
 		}
-		c := r.openSFTP(op)
+		c := r.openSFTPOr(op, func() { r.download(op, target) })
 		if c == nil {
-			return
+			if r.fatal != 0 {
+				return
+			}
+			continue // copied with the legacy protocol
 		}
 		r.sinkSFTP(c, target, op.Path)
 		c.close(r)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -35,36 +36,54 @@ func (r *run) logf(format string, args ...any) {
 // subsystem over our connection, or the -S program with "-s", or the -D
 // program run here. A failure is reported and ends the run.
 func (r *run) openSFTP(op Operand) *sftpConn {
-	sess, err := r.startSFTP(op)
-	if err != nil {
-		r.printSSH(err.Error())
-		r.connClosed()
-		return nil
+	c, fail := r.dialSFTP(op)
+	if fail != nil {
+		fail.report(r)
 	}
-	// The client reads replies while it writes: each direction is paced
-	// on its own, as OpenSSH's sftp client paces them.
-	in, out := bwlimit.Split(sess.Stdout, sess.Stdin, r.opts.LimitKbps)
-	buffer, requests := r.transferOptions()
-	client, err := sftp.NewClient(r.ctx, in, out, &sftp.Options{BufferSize: buffer, Requests: requests})
-	if err != nil {
-		sess.Close()
-		r.logf("%s", err)
-		r.connClosed()
-		return nil
-	}
-	program := r.opts.SFTPServer != "" || r.opts.Program != ""
-	return &sftpConn{client: client, sess: sess, program: program}
+	return c
 }
 
-// startSFTP starts the server end of an SFTP connection to op's host.
-func (r *run) startSFTP(op Operand) (*transport.Session, error) {
+// dialSFTP is openSFTP without the report; the connection a fallback
+// found working comes first (r.spare).
+func (r *run) dialSFTP(op Operand) (*sftpConn, *sftpFailure) {
+	if c := r.spare; c != nil {
+		r.spare = nil
+		return c, nil
+	}
+	hold, stderr := r.heldStderr()
+	sess, err := r.startSFTP(op, stderr)
+	if err != nil {
+		return nil, &sftpFailure{err: err, ssh: true, missing: sftpMissing(err, true), hold: hold}
+	}
+	stdout := &firstBytes{r: sess.Stdout}
+	// The client reads replies while it writes: each direction is paced
+	// on its own, as OpenSSH's sftp client paces them.
+	in, out := bwlimit.Split(stdout, sess.Stdin, r.opts.LimitKbps)
+	buffer, requests := r.transferOptions()
+	client, err := sftp.NewClient(r.ctx, in, out, &sftp.Options{BufferSize: buffer, Requests: requests})
+	program := r.opts.SFTPServer != "" || r.opts.Program != ""
+	if err != nil {
+		sess.Close()
+		if program {
+			sess.Wait() // its stderr goes out before our message, as in OpenSSH
+		}
+		closed := errors.Is(err, sftp.ErrConnLost) && !stdout.any.Load()
+		return nil, &sftpFailure{err: err, closed: closed, missing: sftpMissing(err, stdout.any.Load()), hold: hold}
+	}
+	hold.release()
+	return &sftpConn{client: client, sess: sess, program: program}, nil
+}
+
+// startSFTP starts the server end of an SFTP connection to op's host; the
+// remote stderr goes to stderr.
+func (r *run) startSFTP(op Operand, stderr io.Writer) (*transport.Session, error) {
 	user := op.User
 	if user == "" {
 		user = "(unspecified)"
 	}
 	if srv := r.opts.SFTPServer; srv != "" {
 		r.debug(fmt.Sprintf("Executing: program %s host %s, user (unspecified), command sftp", srv, op.Host))
-		return transport.StartProgram(r.ctx, srv, []string{"--", op.Host}, "sftp", r.stderr)
+		return transport.StartProgram(r.ctx, srv, []string{"--", op.Host}, "sftp", stderr)
 	}
 	port := r.opts.PortNum
 	if op.Port != 0 {
@@ -83,13 +102,13 @@ func (r *run) startSFTP(op Operand) (*transport.Session, error) {
 			return nil, err
 		}
 		up()
-		return c.StartSubsystem("sftp")
+		return c.StartSubsystemTo("sftp", stderr)
 	}
 	r.debug(fmt.Sprintf("Executing: program %s host %s, user %s, command sftp", r.opts.Program, op.Host, user))
 	args := transport.ProgramArgs(op.Host, op.User, port, r.opts.SSHArgs)
 	// "-s" goes before the "--" that ends the options.
 	args = append(args[:len(args)-2:len(args)-2], "-s", "--", op.Host)
-	return transport.StartProgram(r.ctx, r.opts.Program, args, "sftp", r.stderr)
+	return transport.StartProgram(r.ctx, r.opts.Program, args, "sftp", stderr)
 }
 
 // transferOptions are -X buffer= and nrequests=, the last of each; 0 for

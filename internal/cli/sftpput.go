@@ -17,7 +17,7 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			c.close(r)
 		}
 	}()
-	for _, s := range sources {
+	for i, s := range sources {
 		if r.ctx.Err() != nil || r.fatal != 0 {
 			return
 		}
@@ -30,7 +30,7 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			continue
 		}
 		if c == nil {
-			if c = r.openSFTP(tgt); c == nil {
+			if c = r.openSFTPOr(tgt, func() { r.toRemote(sources[i:], tgt) }); c == nil {
 				return
 			}
 		}

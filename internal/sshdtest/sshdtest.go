@@ -79,6 +79,10 @@ type Config struct {
 	// before "Match" (for a key of a type already loaded, sshd uses the
 	// first). KnownHosts lists all of them.
 	HostKeys []string
+	// Subsystem, if non-empty, replaces the server of the "Subsystem sftp"
+	// line (a command, or internal-sftp); "none" leaves the line out. sshd
+	// refuses a second such line, so Extra cannot do either.
+	Subsystem string
 	// Program, if non-empty, is the absolute path Start runs instead of
 	// SSHD: a symlink to SSHD under another name gives the server a PAM
 	// service of that name (sshd names its service after argv[0]).
@@ -455,7 +459,13 @@ MaxStartups 100:30:200
 MaxSessions 100
 LogLevel INFO
 `)
-	b.WriteString("Subsystem sftp " + sftpServer() + "\n")
+	switch cfg.Subsystem {
+	case "":
+		b.WriteString("Subsystem sftp " + sftpServer() + "\n")
+	case "none":
+	default:
+		b.WriteString("Subsystem sftp " + cfg.Subsystem + "\n")
+	}
 	path := ""
 	if cfg.RemotePath != "" {
 		dirs := filepath.SplitList(cfg.RemotePath)

@@ -210,6 +210,24 @@ func TestExtra(t *testing.T) {
 	}
 }
 
+func TestSubsystem(t *testing.T) {
+	for _, c := range []struct {
+		name, subsystem, out string
+		ok                   bool
+	}{
+		{"replaced", "/bin/echo replaced", "replaced\n", true},
+		{"none", "none", "subsystem request failed on channel 0\r\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := Start(t, Config{Subsystem: c.subsystem})
+			out, err := runSSH(t, s, "-s", HostAlias, "sftp")
+			if out != c.out || (err == nil) != c.ok {
+				t.Errorf("ssh -s %s sftp: %q, %v; want %q, success %v", HostAlias, out, err, c.out, c.ok)
+			}
+		})
+	}
+}
+
 // fakeTB records what Start does with a test that fails.
 type fakeTB struct {
 	testing.TB

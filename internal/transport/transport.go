@@ -498,6 +498,17 @@ func (c *Client) StartSubsystem(name string) (*Session, error) {
 	return c.start(name, true, c.stderr)
 }
 
+// StartTo is Start with the remote stderr copied to w, sanitised.
+func (c *Client) StartTo(command string, w io.Writer) (*Session, error) {
+	return c.start(command, false, w)
+}
+
+// StartSubsystemTo is StartSubsystem with the remote stderr copied to w,
+// sanitised.
+func (c *Client) StartSubsystemTo(name string, w io.Writer) (*Session, error) {
+	return c.start(name, true, w)
+}
+
 // StartSilent is Start with the command's stderr thrown away: for extra
 // sessions whose remote shell would repeat what the first one showed.
 func (c *Client) StartSilent(command string) (*Session, error) {
