@@ -201,7 +201,10 @@ type writeReq struct {
 // acknowledged in one run from off. After an error, later writes may
 // have landed: the file can hold more than the count.
 func (f *File) CopyFrom(ctx context.Context, src io.Reader, off int64) (int64, error) {
-	buf := make([]byte, f.c.writeSize)
+	// The buffer goes back to the pool as soon as src is drained: a small
+	// file holds none while it waits for its replies.
+	buf := getBuf(f.c.writeSize)
+	defer func() { putBuf(buf) }()
 	var q []writeReq
 	defer func() {
 		for _, w := range q {
@@ -230,6 +233,8 @@ func (f *File) CopyFrom(ctx context.Context, src io.Reader, off int64) (int64, e
 			case nil:
 			case io.EOF, io.ErrUnexpectedEOF:
 				eof = true
+				putBuf(buf)
+				buf = nil
 			default:
 				return done, err
 			}
