@@ -154,7 +154,7 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 			return ErrReported
 		}
 	}
-	entries, err := x.readDir(src)
+	entries, err := x.readDir(src, nil)
 	if err != nil {
 		return err
 	}
