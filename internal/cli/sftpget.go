@@ -51,6 +51,7 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		return
 	}
 	x := r.transfer(c)
+	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
 	var err error
 	for _, p := range paths {
