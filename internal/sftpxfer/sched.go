@@ -19,10 +19,10 @@ import (
 // inFlightBytes bounds the bytes of the files in flight at once: a file
 // weighs its size (a big file goes alone), so memory stays that of one
 // big file's copy whatever the tree.
-const inFlightBytes = 16 << 20
+const inFlightBytes = 4 << 20
 
 // minWeight is the least a file weighs: its requests and buffers.
-const minWeight = 32 << 10
+const minWeight = 8 << 10
 
 // sched runs one tree copy's files.
 type sched struct {
