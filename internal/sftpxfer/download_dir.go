@@ -15,32 +15,34 @@ import (
 // directory dst, as sftp's download_dir does: src is canonicalised first,
 // symlinks and special files are skipped with a message.
 func (x *Transfer) DownloadDir(src, dst string, o Options) error {
+	s := x.newSched()
+	top := s.topAhead(src)
 	canon, err := x.Client.Realpath(x.Ctx, src)
 	if err != nil {
 		if ConnLost(err) {
-			return err
+			return s.wait(err)
 		}
 		if !x.interrupted() {
 			x.errorf("realpath %s: %s", src, StatusText(err))
 			x.errorf("download \"%s\": path canonicalization failed", src)
 		}
-		return ErrReported
+		return s.wait(ErrReported)
 	}
-	s := x.newSched()
-	return s.wait(s.walker().downloadTree(s, nil, canon, dst, 0, nil, nil, o))
+	return s.wait(s.walker().downloadTree(s, nil, canon, dst, 0, nil, top, o))
 }
 
 // enterDir is how download_dir_internal and crossload_dir_internal start
 // on the remote directory src: the depth bound, its attributes (a, or a
-// stat whose failure statFailed words), a check that it is a directory,
-// and "Retrieving". It returns the attributes.
-func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, statFailed string) (*sftp.Attributes, error) {
+// stat, fetched ahead in ls if it is not nil, whose failure statFailed
+// words), a check that it is a directory, and "Retrieving". It returns
+// the attributes.
+func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, ls *listing, statFailed string) (*sftp.Attributes, error) {
 	if depth >= maxDirDepth {
 		x.errorf("Maximum directory depth exceeded: %d levels", depth)
 		return nil, ErrReported
 	}
 	if a == nil {
-		fi, err := x.Client.Stat(x.Ctx, src)
+		fi, err := ls.stat(x, src)
 		if err != nil {
 			return nil, x.remoteFailed(err, statFailed, src)
 		}
@@ -60,7 +62,7 @@ func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, statFaile
 // src's attributes from its parent's listing, nil at the top; ls its
 // listing when fetched ahead, else nil.
 func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth int, a *sftp.Attributes, ls *listing, o Options) error {
-	a, err := x.enterDir(src, depth, a, "stat remote \"%s\" directory failed")
+	a, err := x.enterDir(src, depth, a, ls, "stat remote \"%s\" directory failed")
 	if err != nil {
 		return err
 	}

@@ -136,9 +136,7 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	s.queue = append(s.queue, n)
 	s.mu.Unlock()
 
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.wg.Go(func() {
 		err := copy(s.x.logTo(func(msg string) { n.msgs = append(n.msgs, msg) }))
 		s.mu.Lock()
 		s.busy--
@@ -147,7 +145,7 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 		s.mu.Unlock()
 		s.done(n, err)
 		s.sub(g)
-	}()
+	})
 	return nil
 }
 
@@ -241,11 +239,53 @@ func (s *sched) wait(walkErr error) error {
 // on the way before it enters them.
 const listAhead = 4
 
-// listing is a remote directory's listing, fetched ahead of the walk.
+// listing is a remote directory's listing, fetched ahead of the walk,
+// and at the top of a download its attributes as well.
 type listing struct {
-	ready chan struct{}
+	ready chan struct{} // closed once list and err are in
 	list  []*sftp.FileInfo
 	err   error
+	// statted is closed once fi and statErr are in; nil: no stat ahead.
+	statted chan struct{}
+	fi      *sftp.FileInfo
+	statErr error
+}
+
+// fetch starts listing dir, and with stat getting its attributes.
+func (s *sched) fetch(dir string, stat bool) *listing {
+	ls := &listing{ready: make(chan struct{})}
+	if stat {
+		ls.statted = make(chan struct{})
+		s.wg.Go(func() {
+			ls.fi, ls.statErr = s.x.Client.Stat(s.x.Ctx, dir)
+			close(ls.statted)
+		})
+	}
+	s.wg.Go(func() {
+		ls.list, ls.err = s.x.Client.ReadDir(s.x.Ctx, dir)
+		close(ls.ready)
+	})
+	return ls
+}
+
+// topAhead starts the stat and the listing of the top directory of a
+// download, for the round trips of making its path canonical; nil when
+// serial.
+func (s *sched) topAhead(dir string) *listing {
+	if s.serial() {
+		return nil
+	}
+	return s.fetch(dir, true)
+}
+
+// stat returns dir's attributes: those fetched ahead in ls, when it has
+// them, else a stat now.
+func (ls *listing) stat(x *Transfer, dir string) (*sftp.FileInfo, error) {
+	if ls == nil || ls.statted == nil {
+		return x.Client.Stat(x.Ctx, dir)
+	}
+	<-ls.statted
+	return ls.fi, ls.statErr
 }
 
 // lookahead lists the subdirectories of one directory, a few ahead of
@@ -270,18 +310,9 @@ func (s *sched) lookahead(dirs []string) *lookahead {
 }
 
 func (l *lookahead) start(i int) {
-	if i >= len(l.dirs) {
-		return
+	if i < len(l.dirs) {
+		l.lists[i] = l.s.fetch(l.dirs[i], false)
 	}
-	ls := &listing{ready: make(chan struct{})}
-	l.lists[i] = ls
-	s := l.s
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		ls.list, ls.err = s.x.Client.ReadDir(s.x.Ctx, l.dirs[i])
-		close(ls.ready)
-	}()
 }
 
 // take returns the listing of the next directory on the way, and starts

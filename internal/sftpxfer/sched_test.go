@@ -234,6 +234,22 @@ func TestParallelDownloadIsSerial(t *testing.T) {
 	}
 }
 
+// TestParallelDownloadTopIsSerial: what is fetched ahead of the top
+// directory changes nothing when it is missing, refused or no directory.
+func TestParallelDownloadTopIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) { build(t, filepath.Join(dir, "r"), remoteTree) }
+	for _, top := range []string{"missing", "src/f000", "src/d2", "src/d4/e"} {
+		t.Run(top, func(t *testing.T) {
+			download := func(x *Transfer, dir string, o Options) error {
+				return x.DownloadDir(dir+"/r/"+top, dir+"/dst", o)
+			}
+			serial := runCopy(t, 1, setup, download, "", Options{})
+			parallel := runCopy(t, 64, setup, download, "", Options{})
+			compareRuns(t, serial, parallel)
+		})
+	}
+}
+
 // TestParallelUploadIsSerial is the same for a tree upload.
 func TestParallelUploadIsSerial(t *testing.T) {
 	setup := func(t *testing.T, dir string) {
