@@ -196,10 +196,33 @@ func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) 
 	return list, nil
 }
 
+// readDirAhead is how many READDIR requests a listing keeps in flight.
+// A server answers the requests on a handle in turn, each with its next
+// names, then with end of file: a long listing costs a round trip per
+// few batches, not per batch.
+const readDirAhead = 4
+
 func (c *Client) readDir(ctx context.Context, h string) ([]*FileInfo, error) {
 	var list []*FileInfo
+	var q []*call
+	defer func() {
+		for _, k := range q {
+			k.abandon()
+		}
+	}()
 	for {
-		m, err := c.roundTrip(ctx, func(id uint32) message { return &stringMsg{Type: fxpReaddir, ID: id, Value: h} })
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for len(q) < readDirAhead {
+			k, err := c.start(func(id uint32) message { return &stringMsg{Type: fxpReaddir, ID: id, Value: h} })
+			if err != nil {
+				return nil, err
+			}
+			q = append(q, k)
+		}
+		m, err := q[0].wait(ctx)
+		q = q[1:]
 		if err != nil {
 			return nil, err
 		}
