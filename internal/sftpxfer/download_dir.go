@@ -113,13 +113,16 @@ func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth in
 			dirs = append(dirs, PathAppend(src, e.Name()))
 		}
 	}
-	ahead := s.lookahead(dirs)
+	ahead, again := s.lookahead(dirs), s.repeats(entries)
 	var status error
 	for _, e := range entries {
 		if x.interrupted() {
 			break
 		}
 		name := e.Name()
+		if again[name] {
+			s.drain()
+		}
 		newSrc, newDst := PathAppend(src, name), PathAppend(dst, name)
 		var err error
 		switch {

@@ -149,6 +149,36 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	return nil
 }
 
+// repeats are the names a listing gives more than once (a server's
+// fault), nil when serial: the walk drains before each, so that a name is
+// written twice one after the other, as serially.
+func (s *sched) repeats(entries []*sftp.FileInfo) map[string]bool {
+	if s.serial() {
+		return nil
+	}
+	seen := make(map[string]bool, len(entries))
+	var again map[string]bool
+	for _, e := range entries {
+		if seen[e.Name()] {
+			if again == nil {
+				again = map[string]bool{}
+			}
+			again[e.Name()] = true
+		}
+		seen[e.Name()] = true
+	}
+	return again
+}
+
+// drain waits until no file is in flight.
+func (s *sched) drain() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.busy > 0 {
+		s.room.Wait()
+	}
+}
+
 // close ends the walk of g: finish (nil: none) runs once everything in g
 // is done, its messages after theirs. Serial, it runs now and close
 // returns its error.

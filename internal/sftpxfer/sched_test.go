@@ -2,8 +2,10 @@ package sftpxfer
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -23,7 +25,11 @@ const nobody = 65534
 
 // serverClient runs the real sftp-server, as nobody when we are root,
 // and speaks SFTP to it.
-func serverClient(t *testing.T) *sftp.Client {
+func serverClient(t *testing.T) *sftp.Client { return filteredClient(t, "") }
+
+// filteredClient is serverClient, with listings that give dup twice when
+// it is not "": see repeatName.
+func filteredClient(t *testing.T, dup string) *sftp.Client {
 	t.Helper()
 	if _, err := os.Stat(sftpServer); err != nil {
 		t.Skip("no sftp-server:", err)
@@ -43,12 +49,107 @@ func serverClient(t *testing.T) *sftp.Client {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c, err := sftp.NewClient(context.Background(), r, w, nil)
+	var from io.Reader = r
+	if dup != "" {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(repeatName(pw, r, dup)) }()
+		from = pr
+	}
+	c, err := sftp.NewClient(context.Background(), from, w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close(); cmd.Wait() })
 	return c
+}
+
+// repeatName copies the server's packets from r to w, but a NAME reply
+// that lists name gets a regular file of the same reply put before it
+// under that name: a listing that names one entry twice, as a hostile
+// server's may.
+func repeatName(w io.Writer, r io.Reader, name string) error {
+	for {
+		var hdr [4]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return err
+		}
+		p := make([]byte, binary.BigEndian.Uint32(hdr[:]))
+		if _, err := io.ReadFull(r, p); err != nil {
+			return err
+		}
+		if p[0] == 104 { // NAME
+			p = withRepeat(p, name)
+		}
+		if _, err := w.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(p))), p...)); err != nil {
+			return err
+		}
+	}
+}
+
+// withRepeat is the NAME packet p (type, id, count, entries) with a copy
+// of its first regular file, renamed name, before the entry name.
+func withRepeat(p []byte, name string) []byte {
+	var entries [][]byte
+	var file []byte
+	at := -1
+	rest := p[9:]
+	for range binary.BigEndian.Uint32(p[5:9]) {
+		n, isFile := entryLen(rest)
+		e := rest[:n]
+		if isFile && file == nil {
+			file = e
+		}
+		if entryName(e) == name {
+			at = len(entries)
+		}
+		entries = append(entries, e)
+		rest = rest[n:]
+	}
+	if at < 0 || file == nil {
+		return p
+	}
+	b := binary.BigEndian.AppendUint32(append([]byte(nil), p[:5]...), uint32(len(entries)+1))
+	for i, e := range entries {
+		if i == at {
+			skip := 4 + len(entryName(file))
+			b = append(binary.BigEndian.AppendUint32(b, uint32(len(name))), name...)
+			b = append(b, file[skip:]...)
+		}
+		b = append(b, e...)
+	}
+	return b
+}
+
+// entryName is the name of a NAME entry.
+func entryName(e []byte) string { return string(e[4 : 4+binary.BigEndian.Uint32(e)]) }
+
+// entryLen is the length of the NAME entry at the start of b (name,
+// longname, attributes) and whether its attributes say regular file.
+func entryLen(b []byte) (int, bool) {
+	str := func(at int) int { return at + 4 + int(binary.BigEndian.Uint32(b[at:])) }
+	at := str(str(0))
+	flags := binary.BigEndian.Uint32(b[at:])
+	at += 4
+	isFile := false
+	for _, f := range []struct {
+		bit uint32
+		n   int
+	}{{1, 8}, {2, 8}, {4, 4}, {8, 8}} {
+		if flags&f.bit != 0 {
+			if f.bit == 4 {
+				isFile = binary.BigEndian.Uint32(b[at:])&0o170000 == 0o100000
+			}
+			at += f.n
+		}
+	}
+	if flags&0x80000000 != 0 {
+		count := binary.BigEndian.Uint32(b[at:])
+		at += 4
+		for range 2 * count {
+			at = str(at)
+		}
+	}
+	return at, isFile
 }
 
 // sharedDir is a fresh directory the server can reach whoever it runs as.
@@ -185,11 +286,17 @@ type copyRun struct {
 // with directory times when o preserves them.
 func runCopy(t *testing.T, files int, setup func(t *testing.T, dir string), copy func(x *Transfer, dir string, o Options) error, target string, o Options) copyRun {
 	t.Helper()
+	return runCopyOn(t, serverClient(t), files, setup, copy, target, o)
+}
+
+// runCopyOn is runCopy over the client c.
+func runCopyOn(t *testing.T, c *sftp.Client, files int, setup func(t *testing.T, dir string), copy func(x *Transfer, dir string, o Options) error, target string, o Options) copyRun {
+	t.Helper()
 	dir := sharedDir(t)
 	setup(t, dir)
 	var out strings.Builder
 	x := &Transfer{
-		Ctx: context.Background(), Client: serverClient(t), Stdout: &out,
+		Ctx: context.Background(), Client: c, Stdout: &out,
 		Log:          func(msg string) { out.WriteString(msg + "\n") },
 		ProgressOnly: true, FollowLinks: true, InPlace: true, Files: files,
 	}
@@ -248,6 +355,17 @@ func TestParallelDownloadTopIsSerial(t *testing.T) {
 			compareRuns(t, serial, parallel)
 		})
 	}
+}
+
+// TestParallelRepeatedNameIsSerial: a listing that names a directory
+// twice, first as a file, is copied in the serial copy's order: the file
+// lands before the directory's walk begins.
+func TestParallelRepeatedNameIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) { build(t, filepath.Join(dir, "r"), remoteTree) }
+	download := func(x *Transfer, dir string, o Options) error { return x.DownloadDir(dir+"/r/src", dir+"/dst", o) }
+	serial := runCopyOn(t, filteredClient(t, "d3"), 1, setup, download, "dst", Options{})
+	parallel := runCopyOn(t, filteredClient(t, "d3"), 64, setup, download, "dst", Options{})
+	compareRuns(t, serial, parallel, "{T}/dst/d3/h000\": Not a directory")
 }
 
 // TestParallelUploadIsSerial is the same for a tree upload.
