@@ -65,11 +65,12 @@ func (x *Transfer) newSched() *sched {
 	s := &sched{x: x, files: 1}
 	if x.Files > 1 && x.ProgressOnly && (x.Meter == nil || progress.Silent(x.Meter)) {
 		// Every file and listing in flight holds one of the server's
-		// handles; a server that does not say how many gets as many as
-		// one file's requests.
+		// handles: files get half of them, listings (listAhead a level)
+		// the rest. A server that does not say how many gets as many
+		// files as one file's requests.
 		s.files = min(x.Files, sftp.DefaultRequests)
 		if h := x.Client.OpenHandles(); h > 0 {
-			s.files = min(x.Files, h-listAhead-1)
+			s.files = min(x.Files, h/2)
 		}
 	}
 	s.room = sync.NewCond(&s.mu)
