@@ -22,6 +22,7 @@ const (
 	clientOnly opt = 1 << iota // no remote scp involved: only the client role applies
 	big                        // add the 5 MiB files (local/big.bin, remote/big.bin)
 	sortStderr                 // stderr lines may come in any order (several processes write)
+	many                       // add manyTree: many small files, some failing, and a blocked target
 )
 
 // dcase is one differential case. args follow `scp -F CONFIG` and may use

@@ -147,7 +147,7 @@ func runCase(t *testing.T, c dcase, s side, base, token string) result {
 			t.Fatalf("setup: %v", err)
 		}
 	}
-	for _, n := range stdTree(c.opt&big != 0) {
+	for _, n := range append(stdTree(c.opt&big != 0), manyTree(c.opt&many != 0)...) {
 		rel := v.expand(n.path)
 		p := filepath.Join(root, rel)
 		if err := makeNode(p, n); err != nil {

@@ -185,6 +185,19 @@ var sftpModeCases = []dcase{
 	{"s-down-rp-void", 0, 0, "", L{"-rp", "sshdtest:{R}/d/void", "new"}, L{"local/new/"}, nil},
 	{"s-remote-to-remote", 0, 0, "", L{"sshdtest:{R}/a.txt", "sshdtest:{R}/dest/"}, L{"remote/dest/a.txt=alpha\n"}, nil},
 
+	// many small files in flight (scp -s -r), failures among them; blocked/
+	// holds a directory where m/f010 goes and a file where m/sub goes
+	{"s-down-r-many", many, 1, "not a regular file", L{"-r", "sshdtest:{R}/m", "dest/"}, L{"local/dest/m/f119=file 119\n", "local/dest/m/sub/deep/d09=deep 9\n", "local/dest/m/ro@0555"}, nil},
+	{"s-down-rp-many", many, 1, "not a regular file", L{"-rp", "sshdtest:{R}/m", "dest/"}, L{"local/dest/m/f000=file 0\n", "local/dest/m/sub@0750", "local/dest/m/ro/r04=ro 4\n"}, nil},
+	{"s-down-r-many-blocked", many, 1, "Not a directory", L{"-r", "sshdtest:{R}/m", "blocked/"}, L{"local/blocked/m/f010/", "local/blocked/m/sub=in the way\n", "local/blocked/m/f011=file 11\n"}, nil},
+	{"s-down-rp-many-blocked", many, 1, "Is a directory", L{"-rp", "sshdtest:{R}/m", "blocked/"}, L{"local/blocked/m/f010/", "local/blocked/m/ro@0555"}, nil},
+	{"s-down-rp-many-two", many, 0, "", L{"-rp", "sshdtest:{R}/m/sub", "sshdtest:{R}/m/ro", "dest/"}, L{"local/dest/sub/deep/d03=deep 3\n", "local/dest/ro@0555"}, nil},
+	{"s-up-r-many", many, 1, "not a regular file", L{"-r", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f119=file 119\n", "remote/dest/m/sub/deep/d09=deep 9\n", "remote/dest/m/ro@0555"}, nil},
+	{"s-up-rp-many", many, 1, "not a regular file", L{"-rp", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f000=file 0\n", "remote/dest/m/sub@0750", "remote/dest/m/ro/r04=ro 4\n"}, nil},
+	{"s-up-r-many-blocked", many, 1, "exists but is not a directory", L{"-r", "m", "sshdtest:{R}/blocked/"}, L{"remote/blocked/m/f010/", "remote/blocked/m/sub=in the way\n", "remote/blocked/m/f011=file 11\n"}, nil},
+	{"s-up-rp-many-blocked", many, 1, "Failure", L{"-rp", "m", "sshdtest:{R}/blocked/"}, L{"remote/blocked/m/f010/", "remote/blocked/m/ro@0555"}, nil},
+	{"s-up-rp-many-two", many, 0, "", L{"-rp", "m/sub", "m/ro", "sshdtest:{R}/dest/"}, L{"remote/dest/sub/deep/d03=deep 3\n", "remote/dest/ro@0555"}, nil},
+
 	// options
 	{"s-down-limit", 0, 0, "", L{"-l", "8192", "sshdtest:{R}/d/sub/three.bin", "dest/"}, L{"local/dest/three.bin"}, nil},
 	{"s-down-quiet-compress", 0, 0, "", L{"-q", "-C", "sshdtest:{R}/a.txt", "dest/"}, L{"local/dest/a.txt=alpha\n"}, nil},

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,4 +94,37 @@ func runPair(t *testing.T, c dcase, ref, our side, base, token string) (r, got r
 	r = runCase(t, c, ref, base, token)
 	<-done
 	return r, got
+}
+
+// manyTree is, with on, the tree of the SFTP-mode cases that keep many
+// files in flight, on both sides: 120 files of their own modes, a
+// directory of its own mode holding more and a deeper one, a read-only
+// directory, a FIFO and a link to nowhere (two failures); and blocked/, a
+// target with a directory where m/f010 goes and a file where m/sub goes.
+func manyTree(on bool) []node {
+	if !on {
+		return nil
+	}
+	var ns []node
+	for _, s := range []string{"local", "remote"} {
+		ns = append(ns, dir(s+"/m", 0o755))
+		for i := range 120 {
+			ns = append(ns, file(fmt.Sprintf("%s/m/f%03d", s, i), fmt.Sprintf("file %d\n", i), []fs.FileMode{0o644, 0o600, 0o755}[i%3]))
+		}
+		ns = append(ns, dir(s+"/m/sub", 0o750))
+		for i := range 40 {
+			ns = append(ns, file(fmt.Sprintf("%s/m/sub/s%02d", s, i), fmt.Sprintf("sub %d\n", i), 0o640))
+		}
+		ns = append(ns, dir(s+"/m/sub/deep", 0o700))
+		for i := range 10 {
+			ns = append(ns, file(fmt.Sprintf("%s/m/sub/deep/d%02d", s, i), fmt.Sprintf("deep %d\n", i), 0o644))
+		}
+		ns = append(ns, dir(s+"/m/ro", 0o555))
+		for i := range 5 {
+			ns = append(ns, file(fmt.Sprintf("%s/m/ro/r%02d", s, i), fmt.Sprintf("ro %d\n", i), 0o444))
+		}
+		ns = append(ns, fifo(s+"/m/fifo", 0o644), link(s+"/m/gone", "nowhere"),
+			dir(s+"/blocked", 0o755), dir(s+"/blocked/m", 0o755), dir(s+"/blocked/m/f010", 0o755), file(s+"/blocked/m/sub", "in the way\n", 0o644))
+	}
+	return ns
 }

@@ -54,6 +54,7 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		return
 	}
 	x := r.transfer(c)
+	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
 	var err error
 	for _, p := range paths {

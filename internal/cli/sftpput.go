@@ -73,6 +73,7 @@ func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
 		dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(src))
 	}
 	x := r.transfer(c)
+	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
 	if st.IsDir() && r.opts.Recursive {
 		if err := x.UploadDir(src, dst, o); !r.xferResult(err) && r.fatal == 0 {

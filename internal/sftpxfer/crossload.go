@@ -128,7 +128,7 @@ func (x *Transfer) CrossloadDir(to *sftp.Client, src, dst string, o Options) err
 // crossloadTree is crossload_dir_internal: a is src's attributes from its
 // parent's listing, nil at the top.
 func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a *sftp.Attributes, o Options) error {
-	a, err := x.enterDir(src, depth, a, "stat remote \"%s\" failed")
+	a, err := x.enterDir(src, depth, a, nil, "stat remote \"%s\" failed")
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 			return ErrReported
 		}
 	}
-	entries, err := x.readDir(src)
+	entries, err := x.readDir(src, nil)
 	if err != nil {
 		return err
 	}

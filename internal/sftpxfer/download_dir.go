@@ -15,31 +15,34 @@ import (
 // directory dst, as sftp's download_dir does: src is canonicalised first,
 // symlinks and special files are skipped with a message.
 func (x *Transfer) DownloadDir(src, dst string, o Options) error {
+	s := x.newSched()
+	top := s.topAhead(src)
 	canon, err := x.Client.Realpath(x.Ctx, src)
 	if err != nil {
 		if ConnLost(err) {
-			return err
+			return s.wait(err)
 		}
 		if !x.interrupted() {
 			x.errorf("realpath %s: %s", src, StatusText(err))
 			x.errorf("download \"%s\": path canonicalization failed", src)
 		}
-		return ErrReported
+		return s.wait(ErrReported)
 	}
-	return x.downloadTree(canon, dst, 0, nil, o)
+	return s.wait(s.walker().downloadTree(s, nil, canon, dst, 0, nil, top, o))
 }
 
 // enterDir is how download_dir_internal and crossload_dir_internal start
 // on the remote directory src: the depth bound, its attributes (a, or a
-// stat whose failure statFailed words), a check that it is a directory,
-// and "Retrieving". It returns the attributes.
-func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, statFailed string) (*sftp.Attributes, error) {
+// stat, fetched ahead in ls if it is not nil, whose failure statFailed
+// words), a check that it is a directory, and "Retrieving". It returns
+// the attributes.
+func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, ls *listing, statFailed string) (*sftp.Attributes, error) {
 	if depth >= maxDirDepth {
 		x.errorf("Maximum directory depth exceeded: %d levels", depth)
 		return nil, ErrReported
 	}
 	if a == nil {
-		fi, err := x.Client.Stat(x.Ctx, src)
+		fi, err := ls.stat(x, src)
 		if err != nil {
 			return nil, x.remoteFailed(err, statFailed, src)
 		}
@@ -55,10 +58,11 @@ func (x *Transfer) enterDir(src string, depth int, a *sftp.Attributes, statFaile
 	return a, nil
 }
 
-// downloadTree is download_dir_internal: a is src's attributes from its
-// parent's listing, nil at the top.
-func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, o Options) error {
-	a, err := x.enterDir(src, depth, a, "stat remote \"%s\" directory failed")
+// downloadTree is download_dir_internal, with its files handed to s: a is
+// src's attributes from its parent's listing, nil at the top; ls its
+// listing when fetched ahead, else nil.
+func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth int, a *sftp.Attributes, ls *listing, o Options) error {
+	a, err := x.enterDir(src, depth, a, ls, "stat remote \"%s\" directory failed")
 	if err != nil {
 		return err
 	}
@@ -74,51 +78,70 @@ func (x *Transfer) downloadTree(src, dst string, depth int, a *sftp.Attributes, 
 		x.errorf("mkdir %s: %s", dst, strerror.Text(err))
 		return ErrReported
 	}
-	entries, err := x.readDir(src)
+	entries, err := x.readDir(src, ls)
 	if err != nil {
 		return err
 	}
-	status := x.downloadEntries(src, dst, depth, entries, o)
+	g := s.enter(parent)
+	status := x.downloadEntries(s, g, src, dst, depth, entries, o)
 	if ConnLost(status) {
+		s.close(g, nil)
 		return status
 	}
-	if o.Preserve && a.Flags&sftp.AttrACModTime != 0 {
-		if err := os.Chtimes(dst, time.Unix(int64(a.Atime), 0), time.Unix(int64(a.Mtime), 0)); err != nil {
-			x.errorf("local set times on \"%s\": %s", dst, strerror.Text(err))
+	s.close(g, func(x *Transfer) error {
+		if o.Preserve && a.Flags&sftp.AttrACModTime != 0 {
+			if err := os.Chtimes(dst, time.Unix(int64(a.Atime), 0), time.Unix(int64(a.Mtime), 0)); err != nil {
+				x.errorf("local set times on \"%s\": %s", dst, strerror.Text(err))
+			}
 		}
-	}
-	if mode != tmp {
-		if err := os.Chmod(dst, mode); err != nil {
-			x.errorf("local chmod directory \"%s\": %s", dst, strerror.Text(err))
+		if mode != tmp {
+			if err := os.Chmod(dst, mode); err != nil {
+				x.errorf("local chmod directory \"%s\": %s", dst, strerror.Text(err))
+			}
 		}
-	}
+		return nil
+	})
 	return status
 }
 
 // downloadEntries copies a directory's listed entries, in the server's
-// order.
-func (x *Transfer) downloadEntries(src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+// order, its files through s as part of g.
+func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+	var dirs []string
+	for _, e := range entries {
+		if AttrIsDir(&e.Attrs) {
+			dirs = append(dirs, PathAppend(src, e.Name()))
+		}
+	}
+	ahead, again := s.lookahead(dirs), s.repeats(entries)
 	var status error
 	for _, e := range entries {
 		if x.interrupted() {
 			break
 		}
 		name := e.Name()
+		if again[name] {
+			s.drain()
+		}
 		newSrc, newDst := PathAppend(src, name), PathAppend(dst, name)
 		var err error
 		switch {
 		case AttrIsDir(&e.Attrs):
-			err = x.downloadTree(newSrc, newDst, depth+1, &e.Attrs, o)
+			err = x.downloadTree(s, g, newSrc, newDst, depth+1, &e.Attrs, ahead.take(), o)
 		case attrIsReg(&e.Attrs) || x.FollowLinks && attrIsLink(&e.Attrs):
 			// A link's own attributes are not its target's: Download
 			// stats it.
-			a := &e.Attrs
+			a, weight := &e.Attrs, int64(min(e.Attrs.Size, inFlightBytes))
 			if attrIsLink(a) {
-				a = nil
+				a, weight = nil, inFlightBytes
 			}
-			if err = x.Download(newSrc, newDst, a, o); err != nil && !ConnLost(err) {
-				x.errorf("Download of file %s to %s failed", newSrc, newDst)
-			}
+			err = s.file(g, weight, func(x *Transfer) error {
+				err := x.Download(newSrc, newDst, a, o)
+				if err != nil && !ConnLost(err) {
+					x.errorf("Download of file %s to %s failed", newSrc, newDst)
+				}
+				return err
+			})
 		default:
 			x.logit("download \"%s\": not a regular file", newSrc)
 		}
@@ -132,11 +155,19 @@ func (x *Transfer) downloadEntries(src, dst string, depth int, entries []*sftp.F
 	return status
 }
 
-// readDir lists a remote directory for get -r. Names that would reach
-// outside it ("/" in them, NUL, "", "." and "..") are dropped, the ones
-// with a "/" with sftp's message.
-func (x *Transfer) readDir(dir string) ([]*sftp.FileInfo, error) {
-	list, err := x.Client.ReadDir(x.Ctx, dir)
+// readDir lists a remote directory for get -r, or takes ls, its listing
+// fetched ahead, when not nil. Names that would reach outside it ("/" in
+// them, NUL, "", "." and "..") are dropped, the ones with a "/" with
+// sftp's message.
+func (x *Transfer) readDir(dir string, ls *listing) ([]*sftp.FileInfo, error) {
+	var list []*sftp.FileInfo
+	var err error
+	if ls != nil {
+		<-ls.ready
+		list, err = ls.list, ls.err
+	} else {
+		list, err = x.Client.ReadDir(x.Ctx, dir)
+	}
 	if err != nil {
 		if ConnLost(err) {
 			return nil, err

@@ -23,7 +23,8 @@ const maxDirDepth = 64
 var ErrReported = errors.New("sftpxfer: copy failed")
 
 // Transfer is one connection's copies and how they speak: sftp's get and
-// put, or scp in SFTP mode. Copies run one at a time.
+// put, or scp in SFTP mode. Copies run one at a time; a tree copy may
+// keep several of its files in flight (Files).
 type Transfer struct {
 	// Ctx is the running command's: when it ends the copy stops and
 	// cleanup requests are still sent.
@@ -46,6 +47,11 @@ type Transfer struct {
 	// InPlace writes into an existing file without truncating it first,
 	// then cuts it to the bytes written: a failed copy leaves no hole.
 	InPlace bool
+	// Files is how many files of a tree copy may be in flight at once
+	// (0 or 1: one at a time). It takes effect only with ProgressOnly and
+	// a silent meter; the messages, the status and the tree are those of
+	// a copy one file at a time.
+	Files int
 }
 
 // Options are one copy's flags.

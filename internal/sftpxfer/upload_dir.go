@@ -23,11 +23,12 @@ func (x *Transfer) UploadDir(src, dst string, o Options) error {
 		}
 		return ErrReported
 	}
-	return x.uploadTree(src, canon, 0, o)
+	s := x.newSched()
+	return s.wait(s.walker().uploadTree(s, nil, src, canon, 0, o))
 }
 
-// uploadTree is upload_dir_internal.
-func (x *Transfer) uploadTree(src, dst string, depth int, o Options) error {
+// uploadTree is upload_dir_internal, with its files handed to s.
+func (x *Transfer) uploadTree(s *sched, parent *group, src, dst string, depth int, o Options) error {
 	if depth >= maxDirDepth {
 		x.errorf("Maximum directory depth exceeded: %d levels", depth)
 		return ErrReported
@@ -67,25 +68,30 @@ func (x *Transfer) uploadTree(src, dst string, depth int, o Options) error {
 		return ErrReported
 	}
 	defer dir.Close()
-	status := x.uploadEntries(dir, src, dst, depth, o)
+	g := s.enter(parent)
+	status := x.uploadEntries(s, g, dir, src, dst, depth, o)
 	if ConnLost(status) {
+		s.close(g, nil)
 		return status
 	}
-	if err := x.Client.Setstat(x.Ctx, dst, a); err != nil {
-		if ConnLost(err) {
+	err = s.close(g, func(x *Transfer) error {
+		err := x.Client.Setstat(x.Ctx, dst, a)
+		if err == nil || ConnLost(err) || x.interrupted() {
 			return err
 		}
-		if x.interrupted() {
-			return status
-		}
 		x.errorf("remote setstat \"%s\": %s", dst, FxText(err))
+		return nil
+	})
+	if ConnLost(err) {
+		return err
 	}
 	return status
 }
 
 // uploadEntries copies the entries of the open directory dir, in the
-// order the system lists them, a batch of names at a time.
-func (x *Transfer) uploadEntries(dir *os.File, src, dst string, depth int, o Options) error {
+// order the system lists them, a batch of names at a time, its files
+// through s as part of g.
+func (x *Transfer) uploadEntries(s *sched, g *group, dir *os.File, src, dst string, depth int, o Options) error {
 	var status error
 	for !x.interrupted() {
 		names, err := dir.Readdirnames(256)
@@ -93,7 +99,7 @@ func (x *Transfer) uploadEntries(dir *os.File, src, dst string, depth int, o Opt
 			if x.interrupted() {
 				break
 			}
-			if err := x.uploadEntry(src, dst, name, depth, o); ConnLost(err) {
+			if err := x.uploadEntry(s, g, src, dst, name, depth, o); ConnLost(err) {
 				return err
 			} else if err != nil {
 				status = ErrReported
@@ -112,7 +118,7 @@ func (x *Transfer) uploadEntries(dir *os.File, src, dst string, depth int, o Opt
 
 // uploadEntry copies one entry of a directory: a directory, a regular
 // file, or nothing.
-func (x *Transfer) uploadEntry(src, dst, name string, depth int, o Options) error {
+func (x *Transfer) uploadEntry(s *sched, g *group, src, dst, name string, depth int, o Options) error {
 	newSrc, newDst := PathAppend(src, name), PathAppend(dst, name)
 	st, err := os.Lstat(newSrc)
 	switch {
@@ -120,13 +126,19 @@ func (x *Transfer) uploadEntry(src, dst, name string, depth int, o Options) erro
 		x.logit("local lstat \"%s\": %s", name, strerror.Text(err))
 		return ErrReported
 	case st.IsDir():
-		return x.uploadTree(newSrc, newDst, depth+1, o)
+		return x.uploadTree(s, g, newSrc, newDst, depth+1, o)
 	case st.Mode().IsRegular() || x.FollowLinks && st.Mode()&fs.ModeSymlink != 0:
-		err := x.Upload(newSrc, newDst, o)
-		if err != nil && !ConnLost(err) {
-			x.errorf("upload \"%s\" to \"%s\" failed", newSrc, newDst)
+		weight := st.Size()
+		if !st.Mode().IsRegular() {
+			weight = inFlightBytes // what the link points to is not known yet
 		}
-		return err
+		return s.file(g, weight, func(x *Transfer) error {
+			err := x.Upload(newSrc, newDst, o)
+			if err != nil && !ConnLost(err) {
+				x.errorf("upload \"%s\" to \"%s\" failed", newSrc, newDst)
+			}
+			return err
+		})
 	}
 	x.logit("%s: not a regular file", name)
 	return nil

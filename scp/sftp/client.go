@@ -50,6 +50,7 @@ type Client struct {
 	readSize  int
 	writeSize int
 	requests  int
+	handles   int // the server's open-handle limit; 0: unknown
 }
 
 // reply is a packet routed to the request it answers, or the error that
@@ -131,9 +132,14 @@ func (c *Client) scaleTo(l *Limits) {
 		c.writeSize = int(max(64, min(l.MaxWriteLength, maxData)))
 	}
 	if l.MaxOpenHandles > 0 {
+		c.handles = int(min(l.MaxOpenHandles, 1<<30))
 		c.requests = int(max(1, min(l.MaxOpenHandles, DefaultRequests)))
 	}
 }
+
+// OpenHandles returns how many handles the server lets a session hold
+// open at once, from its limits@openssh.com reply; 0 when it did not say.
+func (c *Client) OpenHandles() int { return c.handles }
 
 // HasExtension reports whether the server announced the named extension
 // in its VERSION reply, in any version.

@@ -183,11 +183,11 @@ func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) 
 		return nil, pathErr("opendir", name, err)
 	}
 	list, err := c.readDir(ctx, h)
-	// A complete listing stands even if the server refuses to close the
-	// handle (sftp-server -p without "close"): a directory handle holds
-	// nothing to flush. A lost connection still fails.
-	var st *StatusError
-	if cerr := c.closeHandle(ctx, h); err == nil && !errors.As(cerr, &st) {
+	// The close is not waited for: a directory handle holds nothing to
+	// flush, and a complete listing stands even if the server refuses to
+	// close it (sftp-server -p without "close"). A connection lost before
+	// it could be sent still fails.
+	if cerr := c.sendClose(h); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -196,10 +196,33 @@ func (c *Client) ReadDir(ctx context.Context, name string) ([]*FileInfo, error) 
 	return list, nil
 }
 
+// readDirAhead is how many READDIR requests a listing keeps in flight.
+// A server answers the requests on a handle in turn, each with its next
+// names, then with end of file: a long listing costs a round trip per
+// few batches, not per batch.
+const readDirAhead = 4
+
 func (c *Client) readDir(ctx context.Context, h string) ([]*FileInfo, error) {
 	var list []*FileInfo
+	var q []*call
+	defer func() {
+		for _, k := range q {
+			k.abandon()
+		}
+	}()
 	for {
-		m, err := c.roundTrip(ctx, func(id uint32) message { return &stringMsg{Type: fxpReaddir, ID: id, Value: h} })
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for len(q) < readDirAhead {
+			k, err := c.start(func(id uint32) message { return &stringMsg{Type: fxpReaddir, ID: id, Value: h} })
+			if err != nil {
+				return nil, err
+			}
+			q = append(q, k)
+		}
+		m, err := q[0].wait(ctx)
+		q = q[1:]
 		if err != nil {
 			return nil, err
 		}
@@ -233,13 +256,21 @@ func (c *Client) openHandle(ctx context.Context, mk func(id uint32) message) (st
 // closeHandle closes a handle. It runs even when ctx has ended, so that
 // a cancelled transfer does not leak the server's handle; it does not
 // wait for the reply then.
+// sendClose sends the CLOSE of handle h and does not wait for its reply.
+func (c *Client) sendClose(h string) error {
+	k, err := c.start(func(id uint32) message { return &stringMsg{Type: fxpClose, ID: id, Value: h} })
+	if err != nil {
+		return err
+	}
+	k.abandon()
+	return nil
+}
+
 func (c *Client) closeHandle(ctx context.Context, h string) error {
 	if ctx.Err() != nil {
-		k, err := c.start(func(id uint32) message { return &stringMsg{Type: fxpClose, ID: id, Value: h} })
-		if err != nil {
+		if err := c.sendClose(h); err != nil {
 			return err
 		}
-		k.abandon()
 		return ctx.Err()
 	}
 	m, err := c.roundTrip(ctx, func(id uint32) message { return &stringMsg{Type: fxpClose, ID: id, Value: h} })

@@ -10,7 +10,19 @@ import (
 
 // A transfer keeps up to Client.requests reads or writes in flight. Read
 // replies are consumed in offset order, so out-of-order replies wait in
-// their own one-slot channels: memory stays below requests × buffer size.
+// their own one-slot channels: memory stays below the bytes of the reads
+// in flight, which maxReadAhead bounds as well.
+
+// maxReadAhead bounds the bytes one download keeps asked for. Over SSH a
+// channel brings at most its window (2 MiB in OpenSSH and x/crypto/ssh)
+// per round trip, so reads beyond that add no speed; they only let
+// replies pile up here while the local disk lags.
+const maxReadAhead = 4 << 20
+
+// readAhead is how many reads one download keeps in flight.
+func (c *Client) readAhead() int {
+	return max(1, min(c.requests, maxReadAhead/c.readSize))
+}
 
 // readReq is a read in flight for n bytes at off.
 type readReq struct {
@@ -43,7 +55,7 @@ func (r *reader) issue(off int64, n int) (*readReq, error) {
 }
 
 func (r *reader) fill() error {
-	for len(r.q) < r.f.c.requests {
+	for len(r.q) < r.f.c.readAhead() {
 		if r.end >= 0 && r.next >= r.end || r.size >= 0 && r.next >= r.size && len(r.q) > 0 {
 			return nil
 		}
@@ -201,7 +213,10 @@ type writeReq struct {
 // acknowledged in one run from off. After an error, later writes may
 // have landed: the file can hold more than the count.
 func (f *File) CopyFrom(ctx context.Context, src io.Reader, off int64) (int64, error) {
-	buf := make([]byte, f.c.writeSize)
+	// The buffer goes back to the pool as soon as src is drained: a small
+	// file holds none while it waits for its replies.
+	buf := getBuf(f.c.writeSize)
+	defer func() { putBuf(buf) }()
 	var q []writeReq
 	defer func() {
 		for _, w := range q {
@@ -230,6 +245,8 @@ func (f *File) CopyFrom(ctx context.Context, src io.Reader, off int64) (int64, e
 			case nil:
 			case io.EOF, io.ErrUnexpectedEOF:
 				eof = true
+				putBuf(buf)
+				buf = nil
 			default:
 				return done, err
 			}
