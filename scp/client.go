@@ -67,15 +67,16 @@ type CopyOptions struct {
 	// that nothing the server sends can drive a terminal.
 	RawMessages bool
 	// Sessions is how many sessions of the connection an upload of local
-	// trees (Upload, UploadFS) may run on at once: 0 chooses as the scp
+	// files (Upload, UploadFS) may run on at once: 0 chooses as the scp
 	// command does (one for fewer than 32 files, up to 10 for more), 1
 	// copies on one session, more allows up to that many. The files
 	// written, their modes and times, and the messages and their order are
-	// those of a copy on one session; a copy for which that cannot be
-	// promised (names that collide, symlinks or special files in the
-	// trees, directories their owner cannot write, or LimitKbps, Progress
-	// or Serial set and Sessions 0) runs on one session. A server that
-	// allows fewer sessions (sshd's MaxSessions) gets fewer.
+	// those of a copy on one session. A copy for which that cannot be
+	// promised runs on one session: names that collide, symlinks or
+	// special files inside the trees, directories their owner cannot write
+	// (embed.FS's), more than 20000 entries, and copies with LimitKbps or
+	// Progress set, or Serial with Sessions 0. A server that allows fewer
+	// sessions (sshd's MaxSessions) gets fewer.
 	Sessions int
 	// Report, if not nil, receives each message of the copy as the scp
 	// command prints it, in the same order whatever Sessions is, and at most

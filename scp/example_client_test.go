@@ -228,3 +228,33 @@ func ExampleDial() {
 		log.Fatal(err)
 	}
 }
+
+// Upload a tree on up to four sessions of the connection at once, with the
+// messages printed as the scp command prints them (and in the same order,
+// whatever the number of sessions).
+func ExampleClient_Upload_sessions() {
+	conn, local, remote, done := setup(
+		map[string]string{"site/www/img": "a file in the way"},
+		map[string]string{"www/index.html": "<h1>hi</h1>", "www/about.html": "about", "www/img/logo.png": "png", "www/css/site.css": "body{}"})
+	defer done()
+
+	client := scp.NewClient(conn)
+	opts := &scp.CopyOptions{
+		Recursive: true,
+		Sessions:  4,
+		Report:    func(msg string) { fmt.Println("message:", msg) },
+	}
+	err := client.Upload(context.Background(), []string{filepath.Join(local, "www")}, "site", opts)
+	fmt.Println("incomplete:", errors.Is(err, scp.ErrIncomplete))
+	list(remote)
+	// Output:
+	// message: scp: site/www/img: Not a directory
+	// incomplete: true
+	// site/
+	// site/www/
+	// site/www/about.html "about"
+	// site/www/css/
+	// site/www/css/site.css "body{}"
+	// site/www/img "a file in the way"
+	// site/www/index.html "<h1>hi</h1>"
+}

@@ -143,7 +143,7 @@ func (s *scheduler) workers() int {
 	if n <= 0 {
 		n = DefaultWorkers
 	}
-	return min(n, s.plan.Files/filesPerWorker)
+	return min(n, max(1, s.plan.Files/filesPerWorker))
 }
 
 // batches groups the files of accepted directories, in plan order.
