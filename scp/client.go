@@ -296,7 +296,7 @@ func (c *Client) run(ctx context.Context, cmd string, o *CopyOptions, par *paral
 		}
 	}
 	if par != nil {
-		if err, done := par.run(ctx, c, p, cmd, opt, errs); done {
+		if done, err := par.run(ctx, c, p, cmd, opt, errs); done {
 			return err
 		}
 		if engine.SerialDeclined(ctx) {

@@ -46,26 +46,27 @@ func (l *legacy) sender(p *Process, view *engine.View, msgs *[]engine.Message, k
 func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
 	p.Stdin.Close()
 	if err != nil {
-		log.Fail()
-		l.mu.Lock()
-		l.incomplete = true
-		l.mu.Unlock()
+		l.fail()
 		if err != ErrIncomplete {
 			// The copy did not run to its end: the remote may be blocked
 			// writing, or be hostile and never stop on its own.
 			p.Close()
 		}
 	}
-	if werr := p.Wait(); werr != nil {
-		log.Fail()
-		if err == nil {
-			l.mu.Lock()
-			if l.exitErr == nil {
-				l.exitErr = &CommandError{Command: cmd, Err: werr}
-			}
-			l.mu.Unlock()
+	if werr := p.Wait(); werr != nil && err == nil {
+		l.mu.Lock()
+		if l.exitErr == nil {
+			l.exitErr = &CommandError{Command: cmd, Err: werr}
 		}
+		l.mu.Unlock()
 	}
+}
+
+// fail records that the copy is incomplete.
+func (l *legacy) fail() {
+	l.mu.Lock()
+	l.incomplete = true
+	l.mu.Unlock()
 }
 
 // worker is one session of the files step.
@@ -187,10 +188,7 @@ func (l *legacy) Times(log *engine.Log, keep func(i int) bool) {
 // Lost implements engine.Backend, with scp's words.
 func (l *legacy) Lost(log *engine.Log, key int) {
 	log.Add([]engine.Message{{Key: key, Text: "lost connection"}}, false)
-	log.Fail()
-	l.mu.Lock()
-	l.incomplete = true
-	l.mu.Unlock()
+	l.fail()
 }
 
 // sendDirs sends the directory operands view shows on p and ends the
@@ -276,7 +274,7 @@ func (o *CopyOptions) plan(tree engine.Tree, paths []string) *engine.Plan {
 
 // run runs the upload whose serial copy would run cmd on first; done is
 // false, with first untouched, when the copy is better serial.
-func (u *parallelUpload) run(ctx context.Context, c *Client, first *Process, cmd string, opt Options, errs *collector) (err error, done bool) {
+func (u *parallelUpload) run(ctx context.Context, c *Client, first *Process, cmd string, opt Options, errs *collector) (done bool, err error) {
 	start := func(cmd string, extra bool) (*Process, error) {
 		p, err := c.start(ctx, cmd, extra, io.Discard)
 		if err != nil {
@@ -284,27 +282,26 @@ func (u *parallelUpload) run(ctx context.Context, c *Client, first *Process, cmd
 		}
 		// As for the first session (Client.run).
 		stop := context.AfterFunc(ctx, func() { p.Close() })
-		wait := p.Wait
-		p.Wait = func() error {
+		q := *p
+		q.Wait = func() error {
 			defer stop()
-			return wait()
+			return p.Wait()
 		}
-		return p, nil
+		return &q, nil
 	}
 	l := &legacy{ctx: ctx, plan: u.plan, files: u.files, first: first, start: start, cmd: cmd, workerCmd: u.workerCmd, opt: opt}
 	log := engine.Upload(l, u.plan, engine.Options{MustBeDir: u.mustBeDir, Preserve: opt.Preserve, MaxWorkers: u.workers})
 	if log == nil {
-		return nil, false
+		return false, nil
 	}
 	log.Release(errs.add, MaxShown, Omitted)
-	if err := ctx.Err(); err != nil {
-		return err, true
+	switch {
+	case ctx.Err() != nil:
+		return true, ctx.Err()
+	case l.incomplete:
+		return true, errs.result(ErrIncomplete, nil)
+	case l.exitErr != nil:
+		return true, errs.result(nil, l.exitErr)
 	}
-	if l.incomplete {
-		return errs.result(ErrIncomplete, nil), true
-	}
-	if l.exitErr != nil {
-		return errs.result(nil, l.exitErr), true
-	}
-	return errs.result(nil, nil), true
+	return true, errs.result(nil, nil)
 }

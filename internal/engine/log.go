@@ -17,10 +17,9 @@ type Message struct {
 // A Log gathers the messages of a parallel copy's sessions, to be released
 // in the order a serial copy prints them. Sessions add to it at once.
 type Log struct {
-	mu     sync.Mutex
-	msgs   []Message
-	fatal  int // key of the first message that ended a session's copy; -1 if none
-	failed bool
+	mu    sync.Mutex
+	msgs  []Message
+	fatal int // key of the first message that ended a session's copy; -1 if none
 }
 
 // NewLog returns an empty log.
@@ -38,20 +37,6 @@ func (l *Log) Add(msgs []Message, ended bool) {
 		}
 	}
 	l.msgs = append(l.msgs, msgs...)
-}
-
-// Fail records that something failed: the copy is not complete.
-func (l *Log) Fail() {
-	l.mu.Lock()
-	l.failed = true
-	l.mu.Unlock()
-}
-
-// Failed reports whether anything failed.
-func (l *Log) Failed() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.failed
 }
 
 // ended reports whether a session's copy ended early.
