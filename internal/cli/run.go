@@ -66,7 +66,7 @@ func (r *run) main() int {
 		}
 		if r.opts.SFTP {
 			r.toLocalSFTP(sources, tgt.Path)
-		} else {
+		} else if !r.parallelDownload(sources, tgt.Path) {
 			r.toLocal(sources, tgt.Path)
 		}
 	}
