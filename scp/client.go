@@ -69,7 +69,8 @@ type CopyOptions struct {
 	// Sessions is how many sessions of the connection an upload of local
 	// files (Upload, UploadFS) may run on at once: 0 chooses as the scp
 	// command does (one for fewer than 32 files, up to 10 for more), 1
-	// copies on one session, more allows up to that many. The files
+	// copies on one session, more allows up to that many; DownloadAll
+	// fetches that many paths at once (0: up to 10). The files
 	// written, their modes and times, and the messages and their order are
 	// those of a copy on one session. A copy for which that cannot be
 	// promised runs on one session: names that collide, symlinks or

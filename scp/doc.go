@@ -4,18 +4,19 @@
 //
 // # Copying files
 //
-// A [Client] runs scp on a server and copies with it: [Client.Upload] and
-// [Client.Download] for local files and trees, [Client.Put] and [Client.Get]
-// for an io.Reader or io.Writer, [Client.UploadFS] for an fs.FS such as an
-// embed.FS. [NewClient] makes one over an *ssh.Client of your own; [Dial]
-// connects the way the scp command does, from the user's ssh_config, keys,
-// agent and known_hosts, so a program can copy to "web1" with the same
-// configuration a shell script uses; [NewClientFunc] runs the remote scp
-// through a function of yours (an ssh program, say). [CopyOptions] choose
-// recursion, times and modes, progress, a bandwidth limit, pipelining, and
-// how many sessions an upload runs on at once ([CopyOptions].Sessions):
-// several sessions of one connection lift the round trip a file costs on
-// one, with the same files, modes, times and messages as a copy on one.
+// A [Client] runs scp on a server and copies with it: [Client.Upload],
+// [Client.Download] and [Client.DownloadAll] for local files and trees,
+// [Client.Put] and [Client.Get] for an io.Reader or io.Writer,
+// [Client.UploadFS] for an fs.FS such as an embed.FS. [NewClient] makes one
+// over an *ssh.Client of your own; [Dial] connects the way the scp command
+// does, from the user's ssh_config, keys, agent and known_hosts, so a
+// program can copy to "web1" with the same configuration a shell script
+// uses; [NewClientFunc] runs the remote scp through a function of yours (an
+// ssh program, say). [CopyOptions] choose recursion, times and modes,
+// progress, a bandwidth limit, pipelining, and how many sessions a copy
+// runs on at once ([CopyOptions].Sessions): several sessions of one
+// connection lift the round trip a file costs on one, with the same files,
+// modes, times and messages as a copy on one.
 //
 // Remote paths are single literal names unless [CopyOptions].Expand hands
 // them to the remote shell. A file that cannot be copied does not stop the

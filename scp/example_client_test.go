@@ -103,6 +103,24 @@ func ExampleClient_Download() {
 	// logs/old/app.log.1 "stopped\n"
 }
 
+// Download several remote paths into a local directory, each on a session
+// of its own, at once; the errors come in the order of the paths.
+func ExampleClient_DownloadAll() {
+	conn, local, _, done := setup(
+		map[string]string{"etc/hosts": "127.0.0.1 localhost\n", "etc/motd": "hello\n"}, nil)
+	defer done()
+
+	client := scp.NewClient(conn)
+	err := client.DownloadAll(context.Background(), []string{"etc/hosts", "etc/nope", "etc/motd"}, local, nil)
+	fmt.Println(err)
+	list(local)
+	// Output:
+	// scp: etc/nope: No such file or directory
+	// not all files were copied
+	// hosts "127.0.0.1 localhost\n"
+	// motd "hello\n"
+}
+
 // Write a remote file from an io.Reader. The remote path is one literal
 // name: the remote shell expands nothing in it.
 func ExampleClient_Put() {

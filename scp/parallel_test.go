@@ -248,3 +248,58 @@ func TestClientNoSerial(t *testing.T) {
 		})
 	}
 }
+
+// TestClientDownloadAll downloads several paths at once and one after the
+// other, each time into a new local directory prepared the same way: the
+// errors, the messages given to Report and the tree written must be the
+// same.
+func TestClientDownloadAll(t *testing.T) {
+	var files []string
+	for i := range 33 {
+		files = append(files, fmt.Sprintf("tree/f%02d", i))
+	}
+	tests := []struct {
+		name  string
+		local map[string]string
+		paths []string
+		opts  scp.CopyOptions
+	}{
+		{name: "files", paths: files},
+		{name: "trees", paths: []string{"tree/sub", "tree/empty", "tree/f01"}, opts: scp.CopyOptions{Recursive: true}},
+		{name: "preserve", paths: []string{"tree/sub", "tree/f03", "tree/empty/"}, opts: scp.CopyOptions{Recursive: true, Preserve: true}},
+		{name: "missing", paths: []string{"tree/f01", "nope", "tree/sub", "tree/f02", "tree/f/x"}},
+		{name: "collisions", local: map[string]string{"sub": "in the way", "f05/": "", "deep/a/": ""}, paths: []string{"tree/sub", "tree/f05", "tree/sub/deep"}, opts: scp.CopyOptions{Recursive: true}},
+		{name: "same names", paths: []string{"tree/sub/s1", "tree/f01", "tree/sub/deep/../s1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, root := testClient(t, nil)
+			sessionsTree(t, root)
+			var want, wantReport string
+			for _, sessions := range []int{1, 0, 3} {
+				for _, report := range []bool{false, true} {
+					local := t.TempDir()
+					write(local, tt.local)
+					opts := tt.opts
+					opts.Sessions = sessions
+					var msgs []string
+					if report {
+						opts.Report = func(msg string) { msgs = append(msgs, msg) }
+					}
+					err := client.DownloadAll(context.Background(), tt.paths, local, &opts)
+					got := fmt.Sprintf("error: %v\nReport: %q\n%s", err, msgs, snapshot(t, local, opts.Preserve, tt.local))
+					got = strings.ReplaceAll(got, local, "LOCAL")
+					w := &want
+					if report {
+						w = &wantReport
+					}
+					if sessions == 1 {
+						*w = got
+					} else if got != *w {
+						t.Errorf("Sessions %d:\n%s\none session:\n%s", sessions, got, *w)
+					}
+				}
+			}
+		})
+	}
+}
