@@ -28,8 +28,9 @@ const maxDownloads = 10
 // it copied the sources; if not, it did nothing.
 //
 // An operand whose session could not start (the server's MaxSessions, say)
-// or whose remote sent nothing at all before failing (no scp there) is
-// copied serially in its turn instead: nothing of it was written yet.
+// or whose remote never spoke the protocol (no scp there) is copied
+// serially in its turn instead, which may fall back to SFTP (fallback.go):
+// nothing of it was written yet.
 func (r *run) parallelDownload(sources []string, target string) bool {
 	o := r.opts
 	if len(sources) < 2 || o.Serial || o.Verbose > 0 || o.LimitKbps > 0 || o.Program != "" || !progress.Silent(r.meter) {
@@ -73,7 +74,7 @@ func (r *run) parallelDownload(sources []string, target string) bool {
 		if r.ctx.Err() != nil {
 			return true
 		}
-		if d == nil || d.read == 0 && (d.err != nil || d.waitErr != nil) {
+		if d == nil || d.unanswered() {
 			r.toLocal(sources[i:i+1], target)
 		} else {
 			d.release(r)
@@ -124,9 +125,17 @@ func plainPath(path string) bool {
 type download struct {
 	stderr  bytes.Buffer // the remote's, sanitised
 	msgs    []string
-	read    int64 // bytes the remote sent
-	err     error // the copy's result
-	waitErr error // the remote command's
+	sent    *headReader // what the remote sent
+	err     error       // the copy's result
+	waitErr error       // the remote command's
+}
+
+// unanswered reports whether the copy failed with the remote never
+// speaking the protocol: it sent nothing, or only sshd's notice that it
+// allows SFTP only.
+func (d *download) unanswered() bool {
+	said := string(d.sent.head)
+	return (d.err != nil || d.waitErr != nil) && d.sent.n == int64(len(said)) && (said == "" || said == sftpOnlyNotice)
 }
 
 // fetch runs op's copy into target on a session of c; nil means no
@@ -140,9 +149,8 @@ func (r *run) fetch(c *transport.Client, op Operand, target string, check *scp.N
 	opts := r.engineOptions()
 	opts.NameCheck = check
 	opts.Report = func(msg string) { d.msgs = append(d.msgs, msg) }
-	in := &countingReader{r: sess.Stdout}
-	d.err = scp.Receive(r.ctx, in, sess.Stdin, scp.OS{}, target, opts)
-	d.read = in.n
+	d.sent = &headReader{r: sess.Stdout}
+	d.err = scp.Receive(r.ctx, d.sent, sess.Stdin, scp.OS{}, target, opts)
 	sess.Stdin.Close()
 	if d.err != nil && d.err != scp.ErrIncomplete {
 		sess.Close() // as finish does
@@ -166,14 +174,18 @@ func (d *download) release(r *run) {
 	}
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
+// headReader counts the bytes read through it and keeps the first of them.
+type headReader struct {
+	r    io.Reader
+	n    int64
+	head []byte // up to a byte more than sshd's notice
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
+func (h *headReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := len(sftpOnlyNotice) + 1 - len(h.head); room > 0 {
+		h.head = append(h.head, p[:min(n, room)]...)
+	}
+	h.n += int64(n)
 	return n, err
 }

@@ -1,9 +1,14 @@
 package cli
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/goscp/goscp/scp"
 )
 
 // TestParallelSources checks which remote operands are fetched at once.
@@ -38,6 +43,35 @@ func TestParallelSources(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, got := parallelSources(tt.sources, target); got != tt.want {
 				t.Errorf("parallelSources(%q) = %v, want %v", tt.sources, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnanswered checks which failed downloads are copied again in their
+// turn: those whose remote never spoke the protocol.
+func TestUnanswered(t *testing.T) {
+	failed := errors.New("failed")
+	tests := []struct {
+		name      string
+		sent      string
+		err, wait error
+		want      bool
+	}{
+		{"nothing, exit status", "", nil, failed, true},
+		{"nothing, lost connection", "", scp.ErrLostConnection, failed, true},
+		{"sftp only", sftpOnlyNotice, failed, failed, true},
+		{"part of the notice", sftpOnlyNotice[:10], failed, failed, false},
+		{"the notice and more", sftpOnlyNotice + "x", failed, failed, false},
+		{"an error record", "\x01scp: x: No such file or directory\n", scp.ErrIncomplete, failed, false},
+		{"nothing, success", "", nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &download{sent: &headReader{r: strings.NewReader(tt.sent)}, err: tt.err, waitErr: tt.wait}
+			io.Copy(io.Discard, d.sent)
+			if got := d.unanswered(); got != tt.want {
+				t.Errorf("unanswered() = %v, want %v", got, tt.want)
 			}
 		})
 	}

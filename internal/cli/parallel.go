@@ -33,7 +33,9 @@ func (r *run) parallelUpload(sources []string, tgt Operand) (done bool, sess *tr
 		if extra {
 			s, err = client.StartSilent(cmd)
 		} else if client, err = r.connect(tgt); err == nil {
-			s, err = client.Start(cmd)
+			// As the serial copy starts it: its first reply may yet
+			// show no scp there (fallback.go).
+			s, err = r.startCommand(tgt, cmd)
 			first = s
 		}
 		if err != nil {
