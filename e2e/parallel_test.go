@@ -425,3 +425,49 @@ func testParallelDownloadCase(t *testing.T, srv *sshdtest.Server, c parallelCase
 		}
 	}
 }
+
+// TestParallelDownloadFallback downloads several remote operands from
+// servers without scp, which ours fetches at once and, finding no scp,
+// copies again in their turn over SFTP: the tree of OpenSSH's scp in SFTP
+// mode against a plain server, and nothing on stderr.
+func TestParallelDownloadFallback(t *testing.T) {
+	needOpenSSH(t)
+	prog := needOurs(t)
+	plain := sshdtest.Start(t, sshdtest.Config{})
+	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
+	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
+	trees := map[string]map[string]entry{}
+	for _, run := range []struct {
+		name string
+		prog string
+		srv  *sshdtest.Server
+	}{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", prog, noscp}, {"ours-sftp-only", prog, forced}} {
+		root := t.TempDir()
+		remote, dst := filepath.Join(root, "remote"), filepath.Join(root, "local", "dst")
+		parallelTree(t, remote)
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		args := L{"-F", run.srv.ConfigFile, "-r"}
+		for _, op := range []string{"tree/sub", "tree/f01", "tree/deep", "tree/empty", "tree/f02"} {
+			args = append(args, "sshdtest:"+filepath.Join(remote, op))
+		}
+		args = append(args, "dst")
+		r := command(t, run.name, run.prog, filepath.Join(root, "local"), clientEnv(t.TempDir(), run.srv.User), clientTimeout, args...).run(t)
+		if r.exit != 0 || r.stdout != "" || r.stderr != "" {
+			t.Errorf("%s", r)
+		}
+		trees[run.name] = map[string]entry{}
+		if err := snapshot(trees[run.name], dst, "dst"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(trees["openssh-sftp"]) < 20 {
+		t.Errorf("OpenSSH copied %d entries", len(trees["openssh-sftp"]))
+	}
+	for _, ours := range []string{"ours-no-scp", "ours-sftp-only"} {
+		if d := treeDiff(trees[ours], trees["openssh-sftp"], nil, nil, false); len(d) > 0 {
+			t.Errorf("%s: tree:\n%s", ours, strings.Join(d, "\n"))
+		}
+	}
+}
