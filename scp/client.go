@@ -31,7 +31,7 @@ type Client struct {
 
 // A Process is a remote command that a Client copies over (see
 // [NewClientFunc]): the protocol goes to its Stdin and comes from its
-// Stdout.
+// Stdout. Every field must be set.
 type Process struct {
 	Stdin  io.WriteCloser // closing it ends the command's input
 	Stdout io.Reader
