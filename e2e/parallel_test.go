@@ -299,3 +299,175 @@ func TestParallelUploadInterrupted(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestParallelDownload downloads several remote operands of one host, which
+// ours fetches on sessions running at once, side by side with OpenSSH's
+// scp -O and ours made serial: the same exit status, stderr and local tree.
+// The server that refuses -d refuses every download of several operands:
+// each is then copied serially in its turn.
+func TestParallelDownload(t *testing.T) {
+	needOpenSSH(t)
+	needOurs(t)
+	noD := t.TempDir()
+	script := "#!/bin/sh\ncase \" $* \" in *\" -d \"*) echo 'scp: no -d here' >&2; exit 1;; esac\nexec /usr/bin/scp \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(noD, "scp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	servers := []struct {
+		name string
+		cfg  sshdtest.Config
+	}{
+		{"default", sshdtest.Config{}},
+		{"MaxSessions-2", sshdtest.Config{Extra: []string{"MaxSessions 2"}}},
+		{"scp-without-d", sshdtest.Config{RemotePath: noD}},
+	}
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sshdtest.Start(t, s.cfg)
+			for _, c := range parallelDownloadCases() {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					testParallelDownloadCase(t, srv, c)
+				})
+			}
+		})
+	}
+}
+
+func parallelDownloadCases() []parallelCase {
+	in := func(t *testing.T, dir string, names ...string) {
+		for _, n := range names {
+			p := filepath.Join(dir, n)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if strings.HasSuffix(n, "/") {
+				err = os.Mkdir(p, 0o755)
+			} else {
+				err = os.WriteFile(p, []byte("in the way\n"), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return []parallelCase{
+		{name: "files", args: L{"FILES", "dst"}},
+		{name: "p-files", args: L{"-p", "FILES", "dst"}, preserve: true},
+		{name: "r-dirs", args: L{"-r", "sshdtest:R/tree/sub", "sshdtest:R/tree/deep", "sshdtest:R/tree/empty", "sshdtest:R/tree/f01", "dst"}},
+		{name: "rp-dirs", args: L{"-rp", "sshdtest:R/tree/sub", "sshdtest:R/tree/deep/", "sshdtest:R/tree/x.sh", "dst"}, preserve: true},
+		{name: "missing-and-dirs", args: L{"sshdtest:R/tree/f01", "sshdtest:R/nope", "sshdtest:R/tree/f02", "sshdtest:R/tree/sub", "sshdtest:R/tree/f03", "dst"}},
+		{name: "local-collisions", args: L{"-r", "sshdtest:R/tree/sub", "sshdtest:R/tree/deep", "sshdtest:R/tree/f05", "dst"}, remote: func(t *testing.T, dir string) {
+			in(t, dir, "sub", "deep/f2/", "f05/")
+		}},
+		{name: "same-names", args: L{"sshdtest:R/tree/deep/f2", "sshdtest:R/tree/f02", "sshdtest:R/tree/deep/er/../f2", "dst"}},
+		{name: "glob", args: L{"sshdtest:R/tree/f0*", "sshdtest:R/tree/x.sh", "dst"}},
+	}
+}
+
+// testParallelDownloadCase runs a download case: c.remote prepares the
+// local dst directory, "FILES" is 20 files of the remote tree.
+func testParallelDownloadCase(t *testing.T, srv *sshdtest.Server, c parallelCase) {
+	type outcome struct {
+		run  clientRun
+		tree map[string]treeEntry
+	}
+	var outs []outcome
+	for _, who := range []string{whoOpenSSH, whoOursSerial, whoOurs} {
+		base := t.TempDir()
+		local, remote := filepath.Join(base, "local"), filepath.Join(base, "remote")
+		parallelTree(t, remote)
+		dst := filepath.Join(local, "dst")
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if c.remote != nil {
+			c.remote(t, dst)
+		}
+		before := snapTree(t, dst)
+		var args []string
+		for _, a := range c.args {
+			switch {
+			case a == "FILES":
+				// 20: OpenSSH logs in once per remote operand.
+				names, _ := filepath.Glob(filepath.Join(remote, "tree", "f[01]*"))
+				for _, n := range names {
+					args = append(args, "sshdtest:"+n)
+				}
+			default:
+				args = append(args, strings.Replace(a, "sshdtest:R", "sshdtest:"+remote, 1))
+			}
+		}
+		r := client(t, who, srv.ConfigFile, local, nil, args...).run(t)
+		r.stderr = strings.ReplaceAll(r.stderr, base, "BASE")
+		tree := snapTree(t, dst)
+		for p := range before {
+			if e, ok := tree[p]; ok && e.desc == before[p].desc {
+				e.mtime = time.Time{}
+				tree[p] = e
+			}
+		}
+		outs = append(outs, outcome{r, tree})
+	}
+	ref := outs[0]
+	for _, o := range outs[1:] {
+		who := o.run.who
+		if o.run.exit != ref.run.exit {
+			t.Errorf("%s: exit %d, OpenSSH %d", who, o.run.exit, ref.run.exit)
+		}
+		if o.run.stderr != ref.run.stderr {
+			t.Errorf("%s: stderr\n%s\nOpenSSH\n%s", who, o.run.stderr, ref.run.stderr)
+		}
+		for _, d := range parallelTreeDiff(ref.tree, o.tree, c.preserve) {
+			t.Errorf("%s: %s", who, d)
+		}
+	}
+}
+
+// TestParallelDownloadFallback downloads several remote operands from
+// servers without scp, which ours fetches at once and, finding no scp,
+// copies again in their turn over SFTP: the tree of OpenSSH's scp in SFTP
+// mode against a plain server, and nothing on stderr.
+func TestParallelDownloadFallback(t *testing.T) {
+	needOpenSSH(t)
+	prog := needOurs(t)
+	plain := sshdtest.Start(t, sshdtest.Config{})
+	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
+	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
+	trees := map[string]map[string]entry{}
+	for _, run := range []struct {
+		name string
+		prog string
+		srv  *sshdtest.Server
+	}{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", prog, noscp}, {"ours-sftp-only", prog, forced}} {
+		root := t.TempDir()
+		remote, dst := filepath.Join(root, "remote"), filepath.Join(root, "local", "dst")
+		parallelTree(t, remote)
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		args := L{"-F", run.srv.ConfigFile, "-r"}
+		for _, op := range []string{"tree/sub", "tree/f01", "tree/deep", "tree/empty", "tree/f02"} {
+			args = append(args, "sshdtest:"+filepath.Join(remote, op))
+		}
+		args = append(args, "dst")
+		r := command(t, run.name, run.prog, filepath.Join(root, "local"), clientEnv(t.TempDir(), run.srv.User), clientTimeout, args...).run(t)
+		if r.exit != 0 || r.stdout != "" || r.stderr != "" {
+			t.Errorf("%s", r)
+		}
+		trees[run.name] = map[string]entry{}
+		if err := snapshot(trees[run.name], dst, "dst"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(trees["openssh-sftp"]) < 20 {
+		t.Errorf("OpenSSH copied %d entries", len(trees["openssh-sftp"]))
+	}
+	for _, ours := range []string{"ours-no-scp", "ours-sftp-only"} {
+		if d := treeDiff(trees[ours], trees["openssh-sftp"], nil, nil, false); len(d) > 0 {
+			t.Errorf("%s: tree:\n%s", ours, strings.Join(d, "\n"))
+		}
+	}
+}

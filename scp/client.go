@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/goscp/goscp/internal/bwlimit"
+	"github.com/goscp/goscp/internal/engine"
 )
 
 // A Client copies files to and from one SSH server by running scp there
@@ -21,17 +22,21 @@ import (
 // problem is a *FileError, and they are joined into the returned error
 // together with [ErrIncomplete].
 type Client struct {
-	start func(cmd string, stderr io.Writer) (*remoteProc, error)
+	// start starts a remote command; extra is true for the sessions a copy
+	// opens beyond its first, whose stderr would repeat the first one's.
+	start func(ctx context.Context, cmd string, extra bool, stderr io.Writer) (*Process, error)
 	close func() error
 	conn  *ssh.Client
 }
 
-// remoteProc is a remote command whose stdin and stdout carry the protocol.
-type remoteProc struct {
-	stdin  io.WriteCloser
-	stdout io.Reader
-	wait   func() error // nil when it exited 0
-	close  func() error // end it without waiting
+// A Process is a remote command that a Client copies over (see
+// [NewClientFunc]): the protocol goes to its Stdin and comes from its
+// Stdout. Every field must be set.
+type Process struct {
+	Stdin  io.WriteCloser // closing it ends the command's input
+	Stdout io.Reader
+	Wait   func() error // waits for the command's end: nil when it exited 0
+	Close  func() error // ends the command without waiting for it
 }
 
 // CopyOptions control one copy. The zero value (or nil) copies files, not
@@ -61,13 +66,33 @@ type CopyOptions struct {
 	// sent. Without it, control characters are shown as \ooo escapes so
 	// that nothing the server sends can drive a terminal.
 	RawMessages bool
+	// Sessions is how many sessions of the connection an upload of local
+	// files (Upload, UploadFS) may run on at once: 0 chooses as the scp
+	// command does (one for fewer than 32 files, up to 10 for more), 1
+	// copies on one session, more allows up to that many; DownloadAll
+	// fetches that many paths at once (0: up to 10). The files
+	// written, their modes and times, and the messages and their order are
+	// those of a copy on one session. A copy for which that cannot be
+	// promised runs on one session: names that collide, symlinks or
+	// special files inside the trees, directories their owner cannot write
+	// (embed.FS's), more than 20000 entries, and copies with LimitKbps or
+	// Progress set, or Serial with Sessions 0. A server that allows fewer
+	// sessions (sshd's MaxSessions) gets fewer.
+	Sessions int
+	// Report, if not nil, receives each message of the copy as the scp
+	// command prints it, in the same order whatever Sessions is, and at most
+	// the first 1000 of them and then the number left out, instead of
+	// their being joined into the returned error as *FileError values. It
+	// is called from the goroutine that called the Client, sanitised
+	// unless RawMessages is set.
+	Report func(msg string)
 }
 
 // NewClient returns a Client that runs its copies over conn, which the
 // caller keeps and closes. What the remote scp writes to its stderr is kept,
 // up to 4 KiB a copy, for the *CommandError of a copy that fails.
 func NewClient(conn *ssh.Client) *Client {
-	start := func(cmd string, stderr io.Writer) (*remoteProc, error) {
+	start := func(_ context.Context, cmd string, extra bool, stderr io.Writer) (*Process, error) {
 		s, err := conn.NewSession()
 		if err != nil {
 			return nil, err
@@ -76,18 +101,33 @@ func NewClient(conn *ssh.Client) *Client {
 		if err == nil {
 			var stdout io.Reader
 			stdout, err = s.StdoutPipe()
-			s.Stderr = stderr
+			if !extra {
+				s.Stderr = stderr
+			}
 			if err == nil {
 				err = s.Start(cmd)
 			}
 			if err == nil {
-				return &remoteProc{stdin: stdin, stdout: stdout, wait: s.Wait, close: s.Close}, nil
+				return &Process{Stdin: stdin, Stdout: stdout, Wait: s.Wait, Close: s.Close}, nil
 			}
 		}
 		s.Close()
 		return nil, err
 	}
 	return &Client{start: start, conn: conn}
+}
+
+// NewClientFunc returns a Client that runs each remote scp by calling start
+// with the command line for the remote shell, for a connection of another
+// kind than an *ssh.Client: an ssh program, a multiplexed connection, a
+// pipe in a test. ctx is the copy's. extra is true for the sessions a copy
+// opens beyond its first ([CopyOptions.Sessions]): what they write to
+// their stderr would repeat what the first one writes. SSHClient returns
+// nil for such a Client.
+func NewClientFunc(start func(ctx context.Context, command string, extra bool) (*Process, error)) *Client {
+	return &Client{start: func(ctx context.Context, cmd string, extra bool, _ io.Writer) (*Process, error) {
+		return start(ctx, cmd, extra)
+	}}
 }
 
 // SSHClient returns the connection the Client copies over, for other uses
@@ -108,7 +148,7 @@ func (c *Client) Close() error {
 // the server: into it when it is a directory, which it must be when there
 // is more than one path; otherwise to that name.
 func (c *Client) Upload(ctx context.Context, paths []string, target string, opts *CopyOptions) error {
-	return c.send(ctx, OS{}, paths, target, opts)
+	return c.send(ctx, OS{}, engine.OS{}, paths, target, opts)
 }
 
 // UploadFS is Upload with the files read from fsys (an embed.FS, an
@@ -131,7 +171,7 @@ func (c *Client) UploadFS(ctx context.Context, fsys fs.FS, paths []string, targe
 			names = append(names, e.Name())
 		}
 	}
-	return c.send(ctx, ioFS{fsys: fsys}, names, target, opts)
+	return c.send(ctx, ioFS{fsys: fsys}, fsTree{fsys: fsys}, names, target, opts)
 }
 
 // Put writes size bytes read from r to the file remotePath on the server,
@@ -143,7 +183,7 @@ func (c *Client) Put(ctx context.Context, r io.Reader, size int64, mode fs.FileM
 	if name == "/" || name == "." {
 		return &fs.PathError{Op: "put", Path: remotePath, Err: fs.ErrInvalid}
 	}
-	return c.send(ctx, &readerFS{name: name, r: r, size: size, mode: mode}, []string{name}, remotePath, opts)
+	return c.send(ctx, &readerFS{name: name, r: r, size: size, mode: mode}, nil, []string{name}, remotePath, opts)
 }
 
 // Download copies the remote path (and, with Recursive, the tree under it)
@@ -166,14 +206,22 @@ func (c *Client) Get(ctx context.Context, remotePath string, w io.Writer, opts *
 	return c.receive(ctx, &writerFS{w: w}, remotePath, path.Base(remotePath), &o, false)
 }
 
-func (c *Client) send(ctx context.Context, fsys FS, paths []string, target string, opts *CopyOptions) error {
+// send runs an upload; tree, if not nil, is fsys for a plan of a parallel
+// upload.
+func (c *Client) send(ctx context.Context, fsys FS, tree engine.Tree, paths []string, target string, opts *CopyOptions) error {
 	o := options(opts)
 	flags := o.flags()
 	if len(paths) > 1 {
 		flags += " -d"
 	}
 	cmd := remoteCommand(flags, "-t", target, o.Expand)
-	return c.run(ctx, cmd, o, func(r io.Reader, w io.Writer, opt Options) error {
+	var par *parallelUpload
+	if plan := o.plan(tree, paths); plan != nil {
+		par = &parallelUpload{plan: plan, files: fsys, workerCmd: remoteCommand(o.flags()+" -d", "-t", target, o.Expand), mustBeDir: len(paths) > 1, workers: o.Sessions - 1}
+	} else if engine.SerialDeclined(ctx) {
+		return engine.ErrDeclined
+	}
+	return c.run(ctx, cmd, o, par, func(r io.Reader, w io.Writer, opt Options) error {
 		return Send(ctx, r, w, fsys, paths, opt)
 	})
 }
@@ -194,7 +242,7 @@ func (c *Client) receive(ctx context.Context, fsys FS, remotePath, target string
 		}
 	}
 	cmd := remoteCommand(o.flags(), "-f", remotePath, o.Expand)
-	return c.run(ctx, cmd, o, func(r io.Reader, w io.Writer, opt Options) error {
+	return c.run(ctx, cmd, o, nil, func(r io.Reader, w io.Writer, opt Options) error {
 		opt.NameCheck = check
 		return Receive(ctx, r, w, fsys, target, opt)
 	})
@@ -219,26 +267,23 @@ func (o *CopyOptions) flags() string {
 	return f
 }
 
-// run starts cmd and lets copy speak the protocol with it, then gathers
-// what went wrong into one error (see Client).
-func (c *Client) run(ctx context.Context, cmd string, o *CopyOptions, copy func(r io.Reader, w io.Writer, opt Options) error) error {
+// run starts cmd and lets copy speak the protocol with it, unless par, if
+// not nil, runs the copy on several sessions instead; then it gathers what
+// went wrong into one error (see Client).
+func (c *Client) run(ctx context.Context, cmd string, o *CopyOptions, par *parallelUpload, copy func(r io.Reader, w io.Writer, opt Options) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	stderr := &headWriter{max: maxStderr}
-	p, err := c.start(cmd, stderr)
+	p, err := c.start(ctx, cmd, false, stderr)
 	if err != nil {
 		return &CommandError{Command: cmd, Err: err}
 	}
 	// The protocol stops between records when ctx ends; closing the
 	// session also ends a read or write that is blocked.
-	stop := context.AfterFunc(ctx, func() { p.close() })
+	stop := context.AfterFunc(ctx, func() { p.Close() })
 	defer stop()
-	in, out := p.stdout, io.Writer(p.stdin)
-	if o.LimitKbps > 0 {
-		in, out = bwlimit.Pair(in, out, o.LimitKbps)
-	}
-	errs := &collector{raw: o.RawMessages}
+	errs := &collector{raw: o.RawMessages, report: o.Report}
 	opt := Options{
 		Recursive: o.Recursive,
 		Preserve:  o.Preserve,
@@ -251,14 +296,26 @@ func (c *Client) run(ctx context.Context, cmd string, o *CopyOptions, copy func(
 			opt.Progress = safeProgress{o.Progress}
 		}
 	}
+	if par != nil {
+		if done, err := par.run(ctx, c, p, cmd, opt, errs); done {
+			return err
+		}
+		if engine.SerialDeclined(ctx) {
+			return engine.ErrDeclined
+		}
+	}
+	in, out := p.Stdout, io.Writer(p.Stdin)
+	if o.LimitKbps > 0 {
+		in, out = bwlimit.Pair(in, out, o.LimitKbps)
+	}
 	res := copy(in, out, opt)
-	p.stdin.Close() // the remote scp ends when its input does
+	p.Stdin.Close() // the remote scp ends when its input does
 	if res != nil && res != ErrIncomplete {
 		// The copy stopped early: the remote side may be blocked
 		// writing, or never stop on its own.
-		p.close()
+		p.Close()
 	}
-	werr := p.wait()
+	werr := p.Wait()
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}

@@ -202,3 +202,19 @@ type writerFile struct{ io.Writer }
 func (writerFile) Truncate(int64) error    { return nil }
 func (writerFile) Chmod(fs.FileMode) error { return nil }
 func (writerFile) Close() error            { return nil }
+
+// fsTree is an fs.FS as the plan of a parallel upload reads it.
+type fsTree struct{ fsys fs.FS }
+
+func (t fsTree) Stat(name string) (fs.FileInfo, error) { return fs.Stat(t.fsys, path.Clean(name)) }
+
+func (t fsTree) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(t.fsys, path.Clean(name)) }
+
+func (t fsTree) ReadDir(name string) ([]string, error) {
+	entries, err := fs.ReadDir(t.fsys, path.Clean(name))
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names, err
+}

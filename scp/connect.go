@@ -88,12 +88,16 @@ func Dial(ctx context.Context, destination string, opts *DialOptions) (*Client, 
 		}
 		return nil, err
 	}
-	start := func(cmd string, _ io.Writer) (*remoteProc, error) {
-		s, err := tc.Start(cmd)
+	start := func(_ context.Context, cmd string, extra bool, _ io.Writer) (*Process, error) {
+		start := tc.Start
+		if extra {
+			start = tc.StartSilent
+		}
+		s, err := start(cmd)
 		if err != nil {
 			return nil, err
 		}
-		return &remoteProc{stdin: s.Stdin, stdout: s.Stdout, wait: s.Wait, close: s.Close}, nil
+		return &Process{Stdin: s.Stdin, Stdout: s.Stdout, Wait: s.Wait, Close: s.Close}, nil
 	}
 	closeAll := func() error {
 		d.Close()

@@ -65,11 +65,19 @@ func (e *CommandError) Unwrap() error { return e.Err }
 
 // collector gathers the messages of one copy (Options.Report).
 type collector struct {
-	raw  bool
-	msgs []string
+	raw bool
+	// report, if not nil, is given the messages instead (CopyOptions.Report).
+	report func(msg string)
+	msgs   []string
 }
 
-func (c *collector) add(msg string) { c.msgs = append(c.msgs, msg) }
+func (c *collector) add(msg string) {
+	if c.report != nil {
+		c.report(sanitize(msg, c.raw))
+		return
+	}
+	c.msgs = append(c.msgs, msg)
+}
 
 // result joins the copy's messages as *FileError values, its result and a
 // command error. The message of a result that ended the copy is not

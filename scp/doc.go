@@ -4,20 +4,27 @@
 //
 // # Copying files
 //
-// A [Client] runs scp on a server and copies with it: [Client.Upload] and
-// [Client.Download] for local files and trees, [Client.Put] and [Client.Get]
-// for an io.Reader or io.Writer, [Client.UploadFS] for an fs.FS such as an
-// embed.FS. [NewClient] makes one over an *ssh.Client of your own; [Dial]
-// connects the way the scp command does, from the user's ssh_config, keys,
-// agent and known_hosts, so a program can copy to "web1" with the same
-// configuration a shell script uses. [CopyOptions] choose recursion, times
-// and modes, progress, a bandwidth limit and pipelining.
+// A [Client] runs scp on a server and copies with it: [Client.Upload],
+// [Client.Download] and [Client.DownloadAll] for local files and trees,
+// [Client.Put] and [Client.Get] for an io.Reader or io.Writer,
+// [Client.UploadFS] for an fs.FS such as an embed.FS. [NewClient] makes one
+// over an *ssh.Client of your own; [Dial] connects the way the scp command
+// does, from the user's ssh_config, keys, agent and known_hosts, so a
+// program can copy to "web1" with the same configuration a shell script
+// uses; [NewClientFunc] runs the remote scp through a function of yours (an
+// ssh program, say). [CopyOptions] choose recursion, times and modes,
+// progress, a bandwidth limit, pipelining, and how many sessions a copy
+// runs on at once ([CopyOptions].Sessions): several sessions of one
+// connection lift the round trip a file costs on one, with the same files,
+// modes, times and messages as a copy on one.
 //
 // Remote paths are single literal names unless [CopyOptions].Expand hands
 // them to the remote shell. A file that cannot be copied does not stop the
 // others: each problem is a [*FileError], joined into the returned error,
-// which then also matches [ErrIncomplete]. Text from the server reaches the
-// caller sanitised unless [CopyOptions].RawMessages asks for it raw.
+// which then also matches [ErrIncomplete]; [CopyOptions].Report takes the
+// messages instead, worded and ordered as the scp command prints them. Text
+// from the server reaches the caller sanitised unless
+// [CopyOptions].RawMessages asks for it raw.
 //
 // # The protocol
 //

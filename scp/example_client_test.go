@@ -103,6 +103,24 @@ func ExampleClient_Download() {
 	// logs/old/app.log.1 "stopped\n"
 }
 
+// Download several remote paths into a local directory, each on a session
+// of its own, at once; the errors come in the order of the paths.
+func ExampleClient_DownloadAll() {
+	conn, local, _, done := setup(
+		map[string]string{"etc/hosts": "127.0.0.1 localhost\n", "etc/motd": "hello\n"}, nil)
+	defer done()
+
+	client := scp.NewClient(conn)
+	err := client.DownloadAll(context.Background(), []string{"etc/hosts", "etc/nope", "etc/motd"}, local, nil)
+	fmt.Println(err)
+	list(local)
+	// Output:
+	// scp: etc/nope: No such file or directory
+	// not all files were copied
+	// hosts "127.0.0.1 localhost\n"
+	// motd "hello\n"
+}
+
 // Write a remote file from an io.Reader. The remote path is one literal
 // name: the remote shell expands nothing in it.
 func ExampleClient_Put() {
@@ -227,4 +245,34 @@ func ExampleDial() {
 	if err := client.Upload(ctx, []string{"site.tar.gz"}, "/srv/releases/", nil); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// Upload a tree on up to four sessions of the connection at once, with the
+// messages printed as the scp command prints them (and in the same order,
+// whatever the number of sessions).
+func ExampleClient_Upload_sessions() {
+	conn, local, remote, done := setup(
+		map[string]string{"site/www/img": "a file in the way"},
+		map[string]string{"www/index.html": "<h1>hi</h1>", "www/about.html": "about", "www/img/logo.png": "png", "www/css/site.css": "body{}"})
+	defer done()
+
+	client := scp.NewClient(conn)
+	opts := &scp.CopyOptions{
+		Recursive: true,
+		Sessions:  4,
+		Report:    func(msg string) { fmt.Println("message:", msg) },
+	}
+	err := client.Upload(context.Background(), []string{filepath.Join(local, "www")}, "site", opts)
+	fmt.Println("incomplete:", errors.Is(err, scp.ErrIncomplete))
+	list(remote)
+	// Output:
+	// message: scp: site/www/img: Not a directory
+	// incomplete: true
+	// site/
+	// site/www/
+	// site/www/about.html "about"
+	// site/www/css/
+	// site/www/css/site.css "body{}"
+	// site/www/img "a file in the way"
+	// site/www/index.html "<h1>hi</h1>"
 }

@@ -79,7 +79,11 @@ func (k *sink) receive(target string, depth int) error {
 	}
 	fi, err := k.fsys.Stat(target)
 	targetIsDir := err == nil && fi.IsDir()
-	k.reply()
+	if depth > 0 || k.opt.Pipeline {
+		k.reply()
+	} else if !k.greet() {
+		return k.fatal
+	}
 	var times *Record
 	for first := true; ; first = false {
 		if err := k.checkContext(); err != nil {
@@ -134,6 +138,27 @@ func (k *sink) receive(target string, depth int) error {
 			return k.fatal
 		}
 	}
+}
+
+// greet sends a lockstep sink's first reply and reports whether it went
+// out. A source that failed at its start may be gone before it reads it:
+// OpenSSH's sink, which ignores what its writes return, then meets the end
+// of the stream and says nothing, and so does this one (the copy has no
+// fatal error). A source still there that cannot be answered is a lost
+// connection.
+func (k *sink) greet() bool {
+	err := k.w.WriteByte(0)
+	if err == nil {
+		err = k.w.Flush()
+	}
+	if err == nil {
+		return true
+	}
+	k.writeFailed = true
+	if _, err := k.r.Peek(1); !errors.Is(err, io.EOF) {
+		k.fail(ErrLostConnection)
+	}
+	return false
 }
 
 // readRecord reads and parses the next control line. At the end of the

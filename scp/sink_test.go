@@ -739,6 +739,23 @@ func TestReceivePeerGone(t *testing.T) {
 	}
 }
 
+// TestReceiveSourceGoneAtStart: a source that failed at its start (a
+// remote scp that refused its options) may be gone before the first reply
+// reaches it. As OpenSSH's sink, a lockstep one then says nothing: the
+// remote's exit status tells.
+func TestReceiveSourceGoneAtStart(t *testing.T) {
+	m := newMemFS()
+	m.dir("/t")
+	var msgs []string
+	opt := Options{Report: func(s string) { msgs = append(msgs, s) }}
+	if err := Receive(context.Background(), strings.NewReader(""), failWriter{}, m, "/t", opt); err != nil {
+		t.Errorf("error %v", err)
+	}
+	if len(msgs) != 0 {
+		t.Errorf("messages %q", msgs)
+	}
+}
+
 func TestSendPeerGone(t *testing.T) {
 	m := sourceTree()
 	var msgs []string

@@ -66,7 +66,7 @@ func (r *run) main() int {
 		}
 		if r.opts.SFTP {
 			r.toLocalSFTP(sources, tgt.Path)
-		} else {
+		} else if !r.parallelDownload(sources, tgt.Path) {
 			r.toLocal(sources, tgt.Path)
 		}
 	}
@@ -380,8 +380,13 @@ func (r *run) scpCommand() string {
 // destination) and runs the remote scp with flag and path.
 // Its first reply can tell that the remote has no scp (firstReply).
 func (r *run) start(op Operand, flag, path string) (*transport.Session, error) {
+	return r.startCommand(op, r.remoteCommand(flag, path))
+}
+
+// startCommand is start with the remote scp's command line as it is.
+func (r *run) startCommand(op Operand, cmd string) (*transport.Session, error) {
 	hold, stderr := r.heldStderr()
-	sess, err := r.execTo(op, r.remoteCommand(flag, path), stderr)
+	sess, err := r.execTo(op, cmd, stderr)
 	if err == nil && hold != nil {
 		sess.Stdout = &firstReply{r: sess.Stdout, hold: hold}
 	}

@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"os"
@@ -61,18 +61,18 @@ func TestPlanUpload(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, dir)
 			t.Chdir(dir)
-			p, err := planUpload(tt.sources, tt.recursive)
+			p, err := PlanUpload(OS{}, tt.sources, tt.recursive)
 			if tt.files < 0 {
 				if err == nil {
-					t.Fatalf("planned %d entries, want declined", len(p.entries))
+					t.Fatalf("planned %d entries, want declined", len(p.Entries))
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.files != tt.files || len(p.entries) != tt.entries {
-				t.Errorf("%d files, %d entries; want %d, %d", p.files, len(p.entries), tt.files, tt.entries)
+			if p.Files != tt.files || len(p.Entries) != tt.entries {
+				t.Errorf("%d files, %d entries; want %d, %d", p.Files, len(p.Entries), tt.files, tt.entries)
 			}
 			checkPlanOrder(t, p)
 		})
@@ -81,18 +81,18 @@ func TestPlanUpload(t *testing.T) {
 
 // checkPlanOrder checks the plan's shape: each entry follows its parent,
 // inside the parent's range, and is named after it.
-func checkPlanOrder(t *testing.T, p *upPlan) {
+func checkPlanOrder(t *testing.T, p *Plan) {
 	t.Helper()
-	for i, e := range p.entries {
-		if e.end <= i {
-			t.Errorf("%s: end %d at %d", e.path, e.end, i)
+	for i, e := range p.Entries {
+		if e.End <= i {
+			t.Errorf("%s: end %d at %d", e.Path, e.End, i)
 		}
-		if e.parent < 0 {
+		if e.Parent < 0 {
 			continue
 		}
-		parent := p.entries[e.parent]
-		if e.parent >= i || i >= parent.end || filepath.Dir(e.path) != parent.path {
-			t.Errorf("%s at %d: parent %s at %d, end %d", e.path, i, parent.path, e.parent, parent.end)
+		parent := p.Entries[e.Parent]
+		if e.Parent >= i || i >= parent.End || filepath.Dir(e.Path) != parent.Path {
+			t.Errorf("%s at %d: parent %s at %d, end %d", e.Path, i, parent.Path, e.Parent, parent.End)
 		}
 	}
 }
@@ -104,52 +104,52 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// TestParallelBatches checks how a plan's files are grouped for the
-// workers, and what Send is given for each, in both layouts.
-func TestParallelBatches(t *testing.T) {
+// TestBatches checks how a plan's files are grouped for the workers, and
+// what a sender is given for each, in both layouts.
+func TestBatches(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	for _, f := range []string{"top/a", "top/b", "top/sub/c", "top/sub/d", "top/sub/deep/e", "top/z", "f"} {
 		must(t, os.MkdirAll(filepath.Dir(f), 0o755))
 		must(t, os.WriteFile(f, nil, 0o644))
 	}
-	plan, err := planUpload([]string{"top"}, true)
+	plan, err := PlanUpload(OS{}, []string{"top"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &parallel{plan: plan, accepted: make([]bool, len(plan.entries))}
-	for i := range p.accepted {
-		p.accepted[i] = true
+	s := &scheduler{plan: plan, accepted: make([]bool, len(plan.Entries))}
+	for i := range s.accepted {
+		s.accepted[i] = true
 	}
 	// Every file is in exactly one batch, batches are in plan order, and a
 	// batch holds consecutive files of one directory.
 	for _, workers := range []int{1, 2, 5} {
 		seen := 0
 		last := -1
-		for _, b := range p.batches(workers) {
-			if b.key != b.files[0] || b.files[0] <= last {
+		for _, b := range s.batches(workers) {
+			if b.Key != b.Files[0] || b.Files[0] <= last {
 				t.Errorf("%d workers: batch %v after %d", workers, b, last)
 			}
-			for k, f := range b.files {
-				e := plan.entries[f]
-				if e.info.IsDir() || k > 0 && (f != b.files[k-1]+1 || e.parent != plan.entries[b.files[0]].parent) {
-					t.Errorf("%d workers: batch %v holds %s", workers, b, e.path)
+			for k, f := range b.Files {
+				e := plan.Entries[f]
+				if e.Info.IsDir() || k > 0 && (f != b.Files[k-1]+1 || e.Parent != plan.Entries[b.Files[0]].Parent) {
+					t.Errorf("%d workers: batch %v holds %s", workers, b, e.Path)
 				}
 				last = f
 			}
-			seen += len(b.files)
+			seen += len(b.Files)
 		}
-		if seen != plan.files {
-			t.Errorf("%d workers: %d files in batches, want %d", workers, seen, plan.files)
+		if seen != plan.Files {
+			t.Errorf("%d workers: %d files in batches, want %d", workers, seen, plan.Files)
 		}
 	}
 	// A refused directory's files are in no batch.
-	sub := entryOf(t, p, "top/sub")
-	p.accepted[sub] = false
-	for _, b := range p.batches(1) {
-		for _, f := range b.files {
-			if plan.entries[f].parent == sub {
-				t.Errorf("file %s of a refused directory in a batch", plan.entries[f].path)
+	sub := entryOf(t, plan, "top/sub")
+	s.accepted[sub] = false
+	for _, b := range s.batches(1) {
+		for _, f := range b.Files {
+			if plan.Entries[f].Parent == sub {
+				t.Errorf("file %s of a refused directory in a batch", plan.Entries[f].Path)
 			}
 		}
 	}
@@ -163,21 +163,19 @@ func TestParallelBatches(t *testing.T) {
 		{false, "top/a", "top/a"},
 		{false, "top/sub/deep/e", "top/sub"},
 	} {
-		p.intoTarget = tt.into
-		if got := p.sendPath(entryOf(t, p, tt.file)); got != tt.want {
+		s.intoTarget = tt.into
+		if got := s.sendPath(entryOf(t, plan, tt.file)); got != tt.want {
 			t.Errorf("into %v: sendPath(%s) = %s, want %s", tt.into, tt.file, got, tt.want)
 		}
 	}
 }
 
 // entryOf finds a path's entry in the plan.
-func entryOf(t *testing.T, p *parallel, path string) int {
+func entryOf(t *testing.T, p *Plan, path string) int {
 	t.Helper()
-	for i, e := range p.plan.entries {
-		if e.path == path {
-			return i
-		}
+	i, ok := p.index[path]
+	if !ok {
+		t.Fatalf("%s not in the plan", path)
 	}
-	t.Fatalf("%s not in the plan", path)
-	return -1
+	return i
 }
