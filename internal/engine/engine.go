@@ -148,7 +148,7 @@ func (s *scheduler) workers() int {
 
 // batches groups the files of accepted directories, in plan order.
 func (s *scheduler) batches(workers int) []Batch {
-	size := min(maxBatch, max(1, s.plan.Files/workers))
+	size := min(maxBatch, max(1, (s.plan.Files+workers-1)/workers)) // no batch of the few left over
 	var out []Batch
 	for i, e := range s.plan.Entries {
 		if e.Info.IsDir() || e.Parent >= 0 && !s.accepted[e.Parent] {
