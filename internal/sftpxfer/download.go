@@ -90,6 +90,9 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 // offset, with the meter when it is on (OpenSSH shows none for an empty
 // file) and the session's limit.
 func (x *Transfer) fetch(f *sftp.File, local *os.File, offset, size int64) (int64, error) {
+	if x.splits(offset, size) {
+		return x.fetchSplit(f, local, size)
+	}
 	t := x.newTap()
 	if size == 0 {
 		t.m = nil

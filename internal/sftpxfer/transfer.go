@@ -44,6 +44,9 @@ type Transfer struct {
 	// InPlace writes into an existing file without truncating it first,
 	// then cuts it to the bytes written: a failed copy leaves no hole.
 	InPlace bool
+	// Split, when not nil, holds the extra sessions big files are split
+	// across (split.go); nil copies every file on Client alone.
+	Split *Pool
 }
 
 // Options are one copy's flags.
