@@ -20,6 +20,7 @@ type sftpConn struct {
 	// program: the session is a program run here (-S, -D), whose exit
 	// status counts; a subsystem channel has none to wait for.
 	program bool
+	pool    *sftpxfer.Pool // big files' extra sessions; nil: none
 }
 
 // logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n".
@@ -49,7 +50,7 @@ func (r *run) openSFTP(op Operand) *sftpConn {
 		return nil
 	}
 	program := r.opts.SFTPServer != "" || r.opts.Program != ""
-	return &sftpConn{client: client, sess: sess, program: program}
+	return &sftpConn{client: client, sess: sess, program: program, pool: r.splitPool(op)}
 }
 
 // startSFTP starts the server end of an SFTP connection to op's host.
@@ -106,6 +107,9 @@ func (r *run) connClosed() {
 // close ends the connection and waits for its server; a failed one
 // counts as an error, as OpenSSH counts ssh's exit status.
 func (c *sftpConn) close(r *run) {
+	if c.pool != nil {
+		c.pool.Close()
+	}
 	c.client.Close()
 	if !c.program {
 		c.sess.Close()
@@ -127,6 +131,7 @@ func (r *run) transfer(c *sftpConn) *sftpxfer.Transfer {
 		ProgressOnly: true,
 		FollowLinks:  true,
 		InPlace:      true,
+		Split:        c.pool,
 	}
 }
 

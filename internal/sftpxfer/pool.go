@@ -34,9 +34,10 @@ type member struct {
 	end func()
 }
 
-// NewPool returns a pool that opens at most extra sessions with open.
-func NewPool(open Opener, extra int) *Pool {
-	return &Pool{open: open, extra: extra}
+// NewPool returns a pool that opens sessions with open: as many as a big
+// file moves on besides the Transfer's own, at most.
+func NewPool(open Opener) *Pool {
+	return &Pool{open: open, extra: splitSessions - 1}
 }
 
 // lease is one file's claim on the pool: sessions arrive on ch, idle

@@ -74,7 +74,7 @@ func (o *countingOpener) open(ctx context.Context) (*sftp.Client, func(), error)
 // splitTransfer is newTransfer with a pool of sessions from open.
 func splitTransfer(t *testing.T, out *strings.Builder, open Opener) *Transfer {
 	x := newTransfer(t, out)
-	x.Split = NewPool(open, splitSessions-1)
+	x.Split = NewPool(open)
 	t.Cleanup(x.Split.Close)
 	return x
 }
@@ -299,7 +299,7 @@ func TestSplitSessionDies(t *testing.T) {
 				return serverPipes(ctx, func(cmd *exec.Cmd, r io.Reader, w io.WriteCloser) (io.Reader, io.WriteCloser) {
 					return countR{r, k, cmd}, countW{w, k, cmd}
 				})
-			}, splitSessions-1)
+			})
 			defer x.Split.Close()
 			if up {
 				err = x.Upload(src, dst, Options{})
