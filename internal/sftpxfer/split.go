@@ -12,27 +12,34 @@ import (
 )
 
 // One SSH channel moves at most its window, 2 MiB, per round trip: about
-// 40 MiB/s at 50 ms whatever the link. A file of at least splitThreshold
-// bytes is therefore cut into ranges of rangeSize that several sessions
-// of the connection move at once. The numbers come from `make bench`
-// (internal/bench, the "-s" rows); the README has the figures.
+// 32 MiB/s measured at 50 ms, whatever the link. A file of at least
+// splitThreshold bytes is therefore cut into ranges of rangeSize that
+// several sessions of the connection move at once. The numbers come from
+// `make bench` (the "ours -s" rows; figures in the README): on a loaded
+// 2-core machine, 256 MiB at 50 ms took 0.40-0.50 of scp -O's time with 4
+// sessions against 0.97 with one; 3 sessions were slower, 6 and 8 no
+// faster (sshd's one process per connection decrypts everything), and the
+// range size (1-8 MiB) and the workers per session changed the time less
+// than the noise but the memory in proportion.
 var (
-	// splitThreshold is where splitting starts to pay: below it, the
-	// round trips to open another session and another handle cost more
-	// than the file's time on one channel.
-	splitThreshold int64 = 64 << 20
+	// splitThreshold is a file that takes about a second on one channel
+	// at 50 ms. Smaller files gain little: the other sessions need 4 or 5
+	// round trips to open (channel, subsystem, version, limits, handle)
+	// before they help, and on loopback a small file is done before they
+	// join. A variable for the tests.
+	splitThreshold int64 = 32 << 20
 	// rangeSize is what one worker asks for at a time. A worker keeps at
-	// most one range in flight, so it also bounds memory: sessions ×
-	// workersPerSession × rangeSize.
-	rangeSize int64 = 4 << 20
+	// most one range in flight, so it also bounds memory: splitSessions ×
+	// workersPerSession × rangeSize = 16 MiB. A variable for the tests.
+	rangeSize int64 = 2 << 20
 )
 
 const (
 	// splitSessions is K, the sessions a big file moves on, the
 	// Transfer's own included.
 	splitSessions = 4
-	// workersPerSession keeps a session busy while one of its workers
-	// waits for the last replies of a range.
+	// workersPerSession keeps a session's window full while one of its
+	// workers waits for the last replies of its range.
 	workersPerSession = 2
 )
 
