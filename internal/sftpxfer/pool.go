@@ -19,6 +19,10 @@ type Opener func(ctx context.Context) (c *sftp.Client, end func(), err error)
 type Pool struct {
 	open  Opener
 	extra int // sessions besides the Transfer's own, at most
+	// ctx is what sessions open with; Close cancels it, so that a server
+	// that never answers cannot hold the end of the run.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	idle    []*member
@@ -37,7 +41,8 @@ type member struct {
 // NewPool returns a pool that opens sessions with open: as many as a big
 // file moves on besides the Transfer's own, at most.
 func NewPool(open Opener) *Pool {
-	return &Pool{open: open, extra: splitSessions - 1}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Pool{open: open, extra: splitSessions - 1, ctx: ctx, cancel: cancel}
 }
 
 // lease is one file's claim on the pool: sessions arrive on ch, idle
@@ -49,8 +54,8 @@ type lease struct {
 	returned bool
 }
 
-// lease asks for up to n sessions; ctx is the one new sessions open with.
-func (p *Pool) lease(ctx context.Context, n int) *lease {
+// lease asks for up to n sessions.
+func (p *Pool) lease(n int) *lease {
 	l := &lease{p: p, ch: make(chan *member, n)}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -61,15 +66,15 @@ func (p *Pool) lease(ctx context.Context, n int) *lease {
 	for ; n > 0 && !p.closed && !p.refused && p.opened < p.extra; n-- {
 		p.opened++
 		p.opening.Add(1)
-		go p.grow(ctx, l)
+		go p.grow(l)
 	}
 	return l
 }
 
 // grow opens one session for l.
-func (p *Pool) grow(ctx context.Context, l *lease) {
+func (p *Pool) grow(l *lease) {
 	defer p.opening.Done()
-	c, end, err := p.open(ctx)
+	c, end, err := p.open(p.ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
@@ -122,8 +127,10 @@ func (l *lease) done() {
 	}
 }
 
-// Close ends every session, after waiting for those still opening.
+// Close ends every session, after waiting for those still opening (their
+// opening cancelled).
 func (p *Pool) Close() {
+	p.cancel()
 	p.mu.Lock()
 	p.closed = true
 	idle := p.idle

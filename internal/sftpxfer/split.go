@@ -193,7 +193,7 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	ctx, cancel := context.WithCancel(x.Ctx)
 	defer cancel()
 	s := &splitter{cancel: cancel, end: size}
-	l := x.Split.lease(x.Ctx, splitSessions-1)
+	l := x.Split.lease(splitSessions - 1)
 	defer l.done()
 	ended := make(chan struct{}, splitSessions)
 	running := 1
