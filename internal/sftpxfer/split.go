@@ -15,12 +15,12 @@ import (
 // 32 MiB/s measured at 50 ms, whatever the link. A file of at least
 // splitThreshold bytes is therefore cut into ranges of rangeSize that
 // several sessions of the connection move at once. The numbers come from
-// `make bench` (the "ours -s" rows; figures in the README): on a loaded
-// 2-core machine, 256 MiB at 50 ms took 0.40-0.50 of scp -O's time with 4
-// sessions against 0.97 with one; 3 sessions were slower, 6 and 8 no
-// faster (sshd's one process per connection decrypts everything), and the
-// range size (1-8 MiB) and the workers per session changed the time less
-// than the noise but the memory in proportion.
+// `make bench` (the "ours -s" rows; figures in the README), taken on a
+// 2-core machine under a load of 6 to 10: 256 MiB at 50 ms took 0.40-0.46
+// of scp -O's time with 4 sessions, against 0.97-1.0 with one; 3 sessions
+// were slower, 6 and 8 no faster (sshd, one process per connection,
+// decrypts everything); ranges of 1 MiB were as fast as 2, 4 or 8 MiB and
+// hold the least memory.
 var (
 	// splitThreshold is a file that takes about a second on one channel
 	// at 50 ms. Smaller files gain little: the other sessions need 4 or 5
@@ -29,9 +29,11 @@ var (
 	// join. A variable for the tests.
 	splitThreshold int64 = 32 << 20
 	// rangeSize is what one worker asks for at a time. A worker keeps at
-	// most one range in flight, so it also bounds memory: splitSessions ×
-	// workersPerSession × rangeSize = 16 MiB. A variable for the tests.
-	rangeSize int64 = 2 << 20
+	// most one range in flight, so a download holds at most splitSessions
+	// × workersPerSession × rangeSize = 8 MiB of data that has not reached
+	// the disk yet: with two workers, each session still has its 2 MiB
+	// window's worth asked for. A variable for the tests.
+	rangeSize int64 = 1 << 20
 )
 
 const (
