@@ -240,7 +240,7 @@ func TestSplitMaxSessions(t *testing.T) {
 }
 
 // TestSplitSessionLost: the first extra session's sftp-server goes away
-// after 50 reads of its input or output (dd passes each read on at once,
+// after 20 reads of its input or output (dd passes each read on at once,
 // where head's stdio would hold the server's first reply), in the middle
 // of a big file. The file fails with one
 // message in the serial copy's words (exit 1), is not reported as
@@ -255,10 +255,10 @@ func TestSplitSessionLost(t *testing.T) {
 		args      []string
 		msg       string
 	}{
-		{"up", "dd bs=64k count=50 2>/dev/null | /usr/lib/openssh/sftp-server",
+		{"up", "dd bs=64k count=20 2>/dev/null | /usr/lib/openssh/sftp-server",
 			L{src, "sshdtest:" + filepath.Join(root, "up")},
 			"scp: write remote \"" + filepath.Join(root, "up") + "\": Connection lost\r\nscp: failed to upload file " + src + " to " + filepath.Join(root, "up") + "\r\n"},
-		{"down", "/usr/lib/openssh/sftp-server | dd bs=64k count=50 2>/dev/null",
+		{"down", "/usr/lib/openssh/sftp-server | dd bs=64k count=20 2>/dev/null",
 			L{"sshdtest:" + src, filepath.Join(root, "down")},
 			"scp: read remote \"" + src + "\" : Connection lost\r\n"},
 	} {
