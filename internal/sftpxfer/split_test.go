@@ -329,3 +329,89 @@ func TestSplitSessionDies(t *testing.T) {
 		})
 	}
 }
+
+// canceller cancels the copy once the pool's sessions have moved more
+// than limit bytes (sent and received), then lets the gated session go
+// on: ^C in the middle.
+type canceller struct {
+	killer
+	cancel context.CancelFunc
+}
+
+func (c *canceller) count(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.moved += int64(n)
+	if c.moved > c.limit && !c.killed {
+		c.killed = true
+		c.cancel()
+		close(c.release)
+	}
+}
+
+type cancelR struct {
+	io.Reader
+	c *canceller
+}
+
+func (r cancelR) Read(p []byte) (int, error) {
+	n, err := r.Reader.Read(p)
+	r.c.count(n)
+	return n, err
+}
+
+type cancelW struct {
+	io.WriteCloser
+	c *canceller
+}
+
+func (w cancelW) Write(p []byte) (int, error) {
+	n, err := w.WriteCloser.Write(p)
+	w.c.count(n)
+	return n, err
+}
+
+// ^C in the middle of a split file stops every session: the copy ends
+// without a message (as a serial one does after ^C) and nothing hangs.
+func TestSplitInterrupted(t *testing.T) {
+	smallSplit(t)
+	for _, up := range []bool{true, false} {
+		t.Run(map[bool]string{true: "up", false: "down"}[up], func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+			randomFile(t, src, 40*rangeSize+7, false, 5)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := &canceller{killer: killer{limit: 3 * rangeSize, release: make(chan struct{})}, cancel: cancel}
+			var out strings.Builder
+			x := &Transfer{Ctx: ctx, Stdout: &out, Log: func(msg string) { out.WriteString("log: " + msg + "\n") }, InPlace: true}
+			main, end, err := serverPipes(context.Background(), func(_ *exec.Cmd, r io.Reader, w io.WriteCloser) (io.Reader, io.WriteCloser) {
+				return r, gate{w, c.release}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer end()
+			x.Client = main
+			x.Split = NewPool(func(ctx context.Context) (*sftp.Client, func(), error) {
+				return serverPipes(ctx, func(_ *exec.Cmd, r io.Reader, w io.WriteCloser) (io.Reader, io.WriteCloser) {
+					return cancelR{r, c}, cancelW{w, c}
+				})
+			})
+			defer x.Split.Close()
+			if up {
+				err = x.Upload(src, dst, Options{})
+			} else {
+				err = x.Download(src, dst, nil, Options{})
+			}
+			if up && err != nil || !up && !errors.Is(err, ErrReported) || out.Len() != 0 {
+				t.Errorf("copy: %v, output %q; want no message", err, out.String())
+			}
+			got, _ := os.ReadFile(dst)
+			whole, _ := os.ReadFile(src)
+			if len(got) >= len(whole) {
+				t.Errorf("target: %d bytes of %d after ^C", len(got), len(whole))
+			}
+		})
+	}
+}
