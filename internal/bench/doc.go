@@ -7,8 +7,8 @@
 //	go test -tags bench -run '^TestBench$' -v -timeout 90m ./internal/bench
 //
 // It starts a real sshd (internal/sshdtest) and copies the same inputs with
-// each tool of a table (ours, OpenSSH's scp -O, OpenSSH's scp in SFTP mode,
-// and the `tar | ssh` floor), up and down, straight over loopback or through
+// each tool of a table (ours, ours in SFTP mode (-s), OpenSSH's scp -O,
+// OpenSSH's scp in SFTP mode, and the `tar | ssh` floor), up and down, straight over loopback or through
 // [Proxy], which adds a round-trip time. Runs alternate between the tools;
 // the report gives each tool's median wall time, its ratio to OpenSSH's
 // scp -O and the client's peak RSS. On single files, our sftp and OpenSSH's

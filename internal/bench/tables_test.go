@@ -112,6 +112,7 @@ const (
 func tools(ours, oursSFTP string) []tool {
 	return append([]tool{
 		{"ours", scpTool(ours), false},
+		{"ours -s", scpTool(ours, "-s"), false},
 		{baseline, scpTool("/usr/bin/scp", "-O"), false},
 		{"openssh scp (sftp)", scpTool("/usr/bin/scp"), false},
 		{"tar | ssh", tarSSH, false},

@@ -24,6 +24,7 @@ type sftpConn struct {
 	// program: the session is a program run here (-S, -D), whose exit
 	// status counts; a subsystem channel has none to wait for.
 	program bool
+	pool    *sftpxfer.Pool // big files' extra sessions; nil: none
 }
 
 // logf prints an error as OpenSSH's log does for scp: "scp: MSG\r\n", with
@@ -71,7 +72,7 @@ func (r *run) dialSFTP(op Operand) (*sftpConn, *sftpFailure) {
 		return nil, &sftpFailure{err: err, closed: closed, missing: sftpMissing(err, stdout.any.Load()), hold: hold}
 	}
 	hold.release()
-	return &sftpConn{client: client, sess: sess, program: program}, nil
+	return &sftpConn{client: client, sess: sess, program: program, pool: r.splitPool(op)}, nil
 }
 
 // startSFTP starts the server end of an SFTP connection to op's host; the
@@ -136,6 +137,9 @@ func (r *run) connClosed() {
 // close ends the connection and waits for its server; a failed one
 // counts as an error, as OpenSSH counts ssh's exit status.
 func (c *sftpConn) close(r *run) {
+	if c.pool != nil {
+		c.pool.Close()
+	}
 	c.client.Close()
 	if !c.program {
 		c.sess.Close()
@@ -158,6 +162,7 @@ func (r *run) transfer(c *sftpConn) *sftpxfer.Transfer {
 		ProgressOnly: true,
 		FollowLinks:  true,
 		InPlace:      true,
+		Split:        c.pool,
 	}
 }
 

@@ -98,7 +98,12 @@ func (x *Transfer) Download(src, dst string, a *sftp.Attributes, o Options) erro
 		defer func() { x.debugResume(dst, k.keptBytes(), have, size) }()
 		w = k
 	}
-	n, err := x.fetch(f, w, offset, size)
+	var n int64
+	if x.splits(offset, size) && !o.ResumeChecked { // a checked resume compares in order
+		n, err = x.fetchSplit(f, local, size)
+	} else {
+		n, err = x.fetch(f, w, offset, size)
+	}
 	return x.finishDownload(f, local, a, mode, o, offset, n, err)
 }
 

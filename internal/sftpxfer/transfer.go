@@ -52,6 +52,9 @@ type Transfer struct {
 	// a silent meter; the messages, the status and the tree are those of
 	// a copy one file at a time.
 	Files int
+	// Split, when not nil, holds the extra sessions big files are split
+	// across (split.go); nil copies every file on Client alone.
+	Split *Pool
 }
 
 // Options are one copy's flags.

@@ -74,6 +74,9 @@ func (x *Transfer) Upload(src, dst string, o Options) error {
 // send moves the bytes of local from offset on into f at the same offset,
 // with the meter when it is on and the session's limit.
 func (x *Transfer) send(f *sftp.File, local *os.File, offset, size int64) (int64, error) {
+	if x.splits(offset, size) {
+		return x.sendSplit(f, local, size)
+	}
 	t := x.newTap()
 	if t.m != nil {
 		t.m.Start(meterName(local.Name()), size)
