@@ -211,6 +211,12 @@ func TestFallbackNeverHides(t *testing.T) {
 	add("login-refused-legacy", 0, r, o)
 	r, o = sftpMode(nosub, "-o", "User=nobody-goscp")
 	add("login-refused-sftp", 0, r, o)
+	// -X atomic and -X resume need SFTP: no fallback, OpenSSH's failure.
+	for _, key := range []string{"atomic", "resume"} {
+		r, o = sftpMode(nosub)
+		o.pre = append(o.pre, "-X", key)
+		add(key+"-no-sftp", 0, r, o)
+	}
 	// The -S program writes the remote stderr itself, racing our messages
 	// (as it races OpenSSH's).
 	r, o = legacy(noscp, "-S", "/usr/bin/ssh")

@@ -199,9 +199,10 @@ func scpNotFound(stderr string) bool {
 }
 
 // mayFallBack reports whether this run can change protocols: only over
-// its own SSH connections.
+// its own SSH connections, and not when -X resume or -X atomic asked for
+// what only SFTP does.
 func (r *run) mayFallBack() bool {
-	return r.opts.Program == "" && r.opts.SFTPServer == ""
+	return r.opts.Program == "" && r.opts.SFTPServer == "" && !r.opts.Resume && !r.opts.Atomic
 }
 
 // sftpFailure is why an SFTP connection could not be opened, reported
