@@ -74,16 +74,18 @@ func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth 
 		mode = dirMode(a.Mode)
 		tmp = mode | 0o300
 	}
-	if err := os.Mkdir(dst, tmp); err != nil && !errors.Is(err, fs.ErrExist) {
+	err = os.Mkdir(dst, tmp)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
 		x.errorf("mkdir %s: %s", dst, strerror.Text(err))
 		return ErrReported
 	}
+	existed := err != nil
 	entries, err := x.readDir(src, ls)
 	if err != nil {
 		return err
 	}
 	g := s.enter(parent)
-	status := x.downloadEntries(s, g, src, dst, depth, entries, o)
+	status := x.downloadEntries(s, g, src, dst, depth, entries, existed, o)
 	if ConnLost(status) {
 		s.close(g, nil)
 		return status
@@ -105,8 +107,11 @@ func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth 
 }
 
 // downloadEntries copies a directory's listed entries, in the server's
-// order, its files through s as part of g.
-func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+// order, its files through s as part of g. In a directory that existed
+// (existed), a name that may be another's file too (a symlink, a hard
+// link) is written alone, as in a serial copy: otherwise two copies could
+// write one file at once.
+func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth int, entries []*sftp.FileInfo, existed bool, o Options) error {
 	var dirs []string
 	for _, e := range entries {
 		if AttrIsDir(&e.Attrs) {
@@ -135,6 +140,10 @@ func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth in
 			if attrIsLink(a) {
 				a, weight = nil, inFlightBytes
 			}
+			alone := existed && !s.serial() && mayAlias(newDst)
+			if alone {
+				s.drain()
+			}
 			err = s.file(g, weight, func(x *Transfer) error {
 				err := x.Download(newSrc, newDst, a, o)
 				if err != nil && !ConnLost(err) {
@@ -142,6 +151,9 @@ func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth in
 				}
 				return err
 			})
+			if alone {
+				s.drain()
+			}
 		default:
 			x.logit("download \"%s\": not a regular file", newSrc)
 		}
@@ -204,4 +216,14 @@ func dirMode(m uint32) fs.FileMode {
 		mode |= fs.ModeSticky
 	}
 	return mode
+}
+
+// mayAlias reports whether the local name is, or may share its file with,
+// another name: a symlink, or a file with more than one link.
+func mayAlias(name string) bool {
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return false
+	}
+	return fi.Mode()&fs.ModeSymlink != 0 || hardLinked(fi)
 }

@@ -443,3 +443,25 @@ func TestSchedParallelWhenQuiet(t *testing.T) {
 		})
 	}
 }
+
+// TestParallelDownloadAliasIsSerial: in a directory that exists already,
+// a symlink to another file of the copy is written in the serial copy's
+// order, not at the same time as that file.
+func TestParallelDownloadAliasIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) {
+		steps := append(manyFiles("src", "f", 40),
+			step{path: "src/a", kind: 'f', body: strings.Repeat("A", 1<<20)},
+			step{path: "src/b", kind: 'f', body: "bbb\n"})
+		build(t, filepath.Join(dir, "r"), steps)
+		build(t, filepath.Join(dir, "dst"), []step{{path: "a", kind: 'f', body: "old\n"}, {path: "b", kind: 'l', body: "a"}})
+	}
+	download := func(x *Transfer, dir string, o Options) error { return x.DownloadDir(dir+"/r/src", dir+"/dst", o) }
+	serial := runCopy(t, 1, setup, download, "dst", Options{})
+	parallel := runCopy(t, 64, setup, download, "dst", Options{})
+	if serial.err != nil || parallel.err != nil {
+		t.Fatalf("status %v in parallel, %v serial; want nil", parallel.err, serial.err)
+	}
+	if parallel.out != serial.out || parallel.tree != serial.tree {
+		t.Errorf("parallel differs from serial\nparallel:\n%s%s\nserial:\n%s%s", parallel.out, parallel.tree, serial.out, serial.tree)
+	}
+}
