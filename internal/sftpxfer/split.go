@@ -197,10 +197,16 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	s := &splitter{cancel: cancel, end: size}
 	l := x.Split.lease(splitSessions - 1)
 	defer l.done()
+	// Once the first session has no range left, a session still joining
+	// has nothing to do: its open is cancelled, so that a server that never
+	// answers it cannot hold the file.
+	joinCtx, noMore := context.WithCancel(ctx)
+	defer noMore()
 	ended := make(chan struct{}, splitSessions)
 	running := 1
 	go func() {
 		s.session(ctx, first)
+		noMore()
 		ended <- struct{}{}
 	}()
 	for running > 0 {
@@ -208,7 +214,7 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 		case m := <-l.ch:
 			running++
 			go func() {
-				l.give(m, s.extra(ctx, m.c, join))
+				l.give(m, s.extra(ctx, joinCtx, m.c, join))
 				ended <- struct{}{}
 			}()
 		case <-ended:
@@ -227,13 +233,13 @@ func (s *splitter) session(ctx context.Context, p part) {
 	wg.Wait()
 }
 
-// extra joins the file on the pool's session c and reports whether c
-// broke. A session that cannot join leaves the ranges to the others.
-func (s *splitter) extra(ctx context.Context, c *sftp.Client, join joiner) (broken bool) {
+// extra joins the file on the pool's session c (the join bound to
+// joinCtx, the work to ctx) and reports whether c broke. A session that cannot join leaves the ranges to the others.
+func (s *splitter) extra(ctx, joinCtx context.Context, c *sftp.Client, join joiner) (broken bool) {
 	if !s.left() {
 		return false
 	}
-	p, finish, err := join(ctx, c)
+	p, finish, err := join(joinCtx, c)
 	if err != nil {
 		return ConnLost(err)
 	}
