@@ -221,6 +221,13 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 			running--
 		}
 	}
+	if se := (*sftp.StatusError)(nil); errors.As(s.err, &se) && se.Code == sftp.CodeConnectionLost {
+		// An extra session went first; if the whole connection is gone,
+		// that is what the copy reports, as a serial copy would.
+		if _, err := x.Client.Stat(x.Ctx, "."); ConnLost(err) {
+			return s.end, err
+		}
+	}
 	return s.end, s.err
 }
 
