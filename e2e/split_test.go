@@ -135,6 +135,7 @@ func digest(t *testing.T, root string, times bool) string {
 // over a longer one, with OpenSSH's scp -s and ours -s on the same sshd:
 // the same exit status, output and trees, and ours used more sessions.
 func TestSplitSFTPMode(t *testing.T) {
+	skipSerial(t)
 	needOpenSSH(t)
 	prog := needOurs(t)
 	srv, starts := startCountingSFTP(t)
@@ -212,6 +213,7 @@ func TestSplitSFTPMode(t *testing.T) {
 // session, takes the refusal of the others quietly, and copies a big
 // file whole both ways, exit 0 and nothing printed.
 func TestSplitMaxSessions(t *testing.T) {
+	skipSerial(t)
 	prog := needOurs(t)
 	srv, starts := startCountingSFTP(t, "MaxSessions 2")
 	root := t.TempDir()
@@ -246,6 +248,7 @@ func TestSplitMaxSessions(t *testing.T) {
 // message in the serial copy's words (exit 1), is not reported as
 // copied, and what is left is a prefix of the source.
 func TestSplitSessionLost(t *testing.T) {
+	skipSerial(t)
 	prog := needOurs(t)
 	root := t.TempDir()
 	src := filepath.Join(root, "odd")
@@ -279,5 +282,14 @@ exec /usr/lib/openssh/sftp-server
 				t.Errorf("the target (%d bytes) is not a short prefix of the source (%d bytes)", len(b), len(a))
 			}
 		})
+	}
+}
+
+// skipSerial skips a test of big files split across sessions when ours
+// runs with -X serial (make test-serial), which copies on one session.
+func skipSerial(t *testing.T) {
+	t.Helper()
+	if oursSerial {
+		t.Skip("-X serial copies on one session: nothing is split")
 	}
 }
