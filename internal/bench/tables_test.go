@@ -110,15 +110,15 @@ const (
 // tools in the order their runs alternate; ours and oursSFTP are set up by
 // TestBench.
 func tools(ours, oursSFTP string) []tool {
-	return append([]tool{
+	return []tool{
 		{"ours", scpTool(ours), false},
-		{"ours -s", scpTool(ours, "-s"), false},
+		{"ours -s", scpTool(ours, "-s"), false}, // our scp in SFTP mode, beside OpenSSH's next
 		{baseline, scpTool("/usr/bin/scp", "-O"), false},
 		{"openssh scp (sftp)", scpTool("/usr/bin/scp"), false},
 		{"tar | ssh", tarSSH, false},
 		{"ours sftp", sftpTool(oursSFTP), true},
 		{sftpBaseline, sftpTool("/usr/bin/sftp"), true},
-	}, sftpModeTools(ours)...)
+	}
 }
 
 // sftpTool runs an sftp-like program in batch mode with one put or get.
@@ -153,10 +153,4 @@ func tarSSH(j job) []string {
 		script = `set -o pipefail; /usr/bin/ssh -F "$3" "$4" "tar cf - -C $1 $2" | tar xf - -C "$5"`
 	}
 	return []string{"/bin/bash", "-c", script, "tar-ssh", j.srcDir, j.name, j.cfg, j.host, j.dstDir}
-}
-
-// sftpModeTools are our scp in SFTP mode, beside OpenSSH's (the "openssh
-// scp (sftp)" row): trees of many files keep files in flight.
-func sftpModeTools(ours string) []tool {
-	return []tool{{"ours -s", scpTool(ours, "-s"), false}}
 }
