@@ -4,18 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
-)
 
-// maxDownloads is how many remote scp a DownloadAll runs at once unless
-// CopyOptions.Sessions says otherwise: sshd's default MaxSessions.
-const maxDownloads = 10
+	"github.com/goscp/goscp/internal/engine"
+)
 
 // DownloadAll copies remote paths (and, with Recursive, the trees under
 // them) into target, an existing local directory, as the scp command copies
@@ -64,7 +57,7 @@ type pathDownload struct {
 func (o *CopyOptions) downloadSessions(remotePaths []string, target string) int {
 	n := o.Sessions
 	if n == 0 {
-		n = maxDownloads
+		n = engine.MaxDownloads
 		if o.Serial {
 			n = 1
 		}
@@ -72,16 +65,8 @@ func (o *CopyOptions) downloadSessions(remotePaths []string, target string) int 
 	if n < 2 || o.Expand || o.LimitKbps > 0 || o.Progress != nil {
 		return 1
 	}
-	names := map[string]bool{}
-	for _, p := range remotePaths {
-		name := path.Base(strings.TrimRight(p, "/"))
-		if name == "/" || name == "." || name == ".." || names[name] {
-			return 1
-		}
-		names[name] = true
-		if fi, err := os.Lstat(filepath.Join(target, name)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return 1
-		}
+	if !engine.SeparateNames(target, remotePaths) {
+		return 1
 	}
 	return min(n, len(remotePaths))
 }

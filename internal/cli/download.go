@@ -3,21 +3,15 @@ package cli
 import (
 	"bytes"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/goscp/goscp/internal/engine"
 	"github.com/goscp/goscp/internal/progress"
 	"github.com/goscp/goscp/internal/transport"
 	"github.com/goscp/goscp/scp"
 )
-
-// maxDownloads is how many `scp -f` sessions run at once: sshd's default
-// MaxSessions.
-const maxDownloads = 10
 
 // parallelDownload copies remote sources of one host to the local target
 // with their `scp -f` sessions running at once, when that cannot change
@@ -56,7 +50,7 @@ func (r *run) parallelDownload(sources []string, target string) bool {
 	downloads := make([]*download, len(ops))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(len(ops), maxDownloads) {
+	for range min(len(ops), engine.MaxDownloads) {
 		wg.Go(func() {
 			for r.ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
@@ -92,7 +86,7 @@ func (r *run) parallelDownload(sources []string, target string) bool {
 // could lead two copies to one file).
 func parallelSources(sources []string, target string) ([]Operand, bool) {
 	ops := make([]Operand, len(sources))
-	names := map[string]bool{}
+	paths := make([]string, len(sources))
 	for i, s := range sources {
 		op, err := ParseOperand(s)
 		if err != nil || !op.Remote || !CheckUser(op.User) || !plainPath(op.Path) {
@@ -101,18 +95,9 @@ func parallelSources(sources []string, target string) ([]Operand, bool) {
 		if i > 0 && (op.Host != ops[0].Host || op.User != ops[0].User || op.Port != ops[0].Port) {
 			return nil, false
 		}
-		name := strings.TrimRight(op.Path, "/")
-		name = name[strings.LastIndexByte(name, '/')+1:]
-		if name == "" || name == "." || name == ".." || names[name] {
-			return nil, false
-		}
-		if fi, err := os.Lstat(filepath.Join(target, name)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, false
-		}
-		names[name] = true
-		ops[i] = op
+		ops[i], paths[i] = op, op.Path
 	}
-	return ops, true
+	return ops, engine.SeparateNames(target, paths)
 }
 
 // plainPath reports whether the remote shell takes path as one word as it
