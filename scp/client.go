@@ -10,6 +10,7 @@ import (
 
 	"github.com/goscp/goscp/internal/bwlimit"
 	"github.com/goscp/goscp/internal/engine"
+	"github.com/goscp/goscp/internal/session"
 )
 
 // A Client copies files to and from one SSH server by running scp there
@@ -92,8 +93,9 @@ type CopyOptions struct {
 // caller keeps and closes. What the remote scp writes to its stderr is kept,
 // up to 4 KiB a copy, for the *CommandError of a copy that fails.
 func NewClient(conn *ssh.Client) *Client {
+	sessions := session.New(conn)
 	start := func(_ context.Context, cmd string, extra bool, stderr io.Writer) (*Process, error) {
-		s, err := conn.NewSession()
+		s, err := sessions.Open()
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +110,11 @@ func NewClient(conn *ssh.Client) *Client {
 				err = s.Start(cmd)
 			}
 			if err == nil {
-				return &Process{Stdin: stdin, Stdout: stdout, Wait: s.Wait, Close: s.Close}, nil
+				wait := func() error {
+					defer sessions.Ended()
+					return s.Wait()
+				}
+				return &Process{Stdin: stdin, Stdout: stdout, Wait: wait, Close: s.Close}, nil
 			}
 		}
 		s.Close()

@@ -242,3 +242,38 @@ func TestDialProxyJump(t *testing.T) {
 		client.Close()
 	}
 }
+
+// TestClientMaxSessions copies from a server that allows one session at a
+// time: a copy of several paths at once runs the first and then each of the
+// others, refused at first, as soon as the one before has ended, which sshd
+// refuses while it has not yet freed that one's slot. Both ways of making
+// a Client over a connection must wait for it.
+func TestClientMaxSessions(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Config{Extra: []string{"MaxSessions 1"}})
+	dialed, err := scp.Dial(context.Background(), sshdtest.HostAlias, &scp.DialOptions{ConfigFile: srv.ConfigFile})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { dialed.Close() })
+	remote := t.TempDir()
+	files := map[string]string{}
+	var paths []string
+	for i := range 12 {
+		name := fmt.Sprintf("f%02d", i)
+		files[name] = name
+		paths = append(paths, filepath.Join(remote, name))
+	}
+	write(remote, files)
+	clients := map[string]*scp.Client{"Dial": dialed, "NewClient": scp.NewClient(dialed.SSHClient())}
+	for name, client := range clients {
+		t.Run(name, func(t *testing.T) {
+			local := t.TempDir()
+			if err := client.DownloadAll(context.Background(), paths, local, &scp.CopyOptions{Sessions: 4}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := tree(t, local), tree(t, remote); got != want {
+				t.Errorf("local:\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/goscp/goscp/auth"
+	"github.com/goscp/goscp/internal/session"
 	"github.com/goscp/goscp/internal/sshconfig"
 	"github.com/goscp/goscp/internal/strerror"
 	"github.com/goscp/goscp/internal/termsafe"
@@ -55,11 +56,12 @@ type Options struct {
 
 // Client is an authenticated connection to one host.
 type Client struct {
-	ssh    *ssh.Client
-	auth   *auth.Auth
-	stderr io.Writer
-	quiet  bool // LogLevel below INFO: no keepalive timeout message
-	dest   string
+	ssh      *ssh.Client
+	sessions *session.Opener
+	auth     *auth.Auth
+	stderr   io.Writer
+	quiet    bool // LogLevel below INFO: no keepalive timeout message
+	dest     string
 
 	// agentSock is the agent to forward to the remote commands (-A,
 	// ForwardAgent), "" for none.
@@ -155,7 +157,7 @@ func dial(ctx context.Context, cfg *sshconfig.Config, opts Options, depth int) (
 		return fail(loginError(a, cfg, proxied, err))
 	}
 	a.Authenticated(client)
-	c := &Client{ssh: client, auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: !showsInfo(cfg),
+	c := &Client{ssh: client, sessions: session.New(client), auth: a, stderr: opts.Stderr, dest: cfg.HostName, quiet: !showsInfo(cfg),
 		conn: conn, via: via, closed: make(chan struct{}), agentSock: forwardedAgent(cfg),
 		log: log, sendEnv: cfg.All("SendEnv"), setEnv: cfg.All("SetEnv")}
 	if c.agentSock != "" && a.Distrusted() {
@@ -433,6 +435,7 @@ type process interface {
 // sshProcess is a command on an SSH session channel.
 type sshProcess struct {
 	s          *ssh.Session
+	ended      func() // called once Wait saw the session end
 	stderr     *termsafe.Writer
 	stderrDone chan struct{} // closed once the remote stderr is all copied
 	channel    int           // its number in the log
@@ -458,6 +461,7 @@ func (a afterStderr) Read(p []byte) (int, error) {
 
 func (p *sshProcess) Wait() error {
 	err := p.s.Wait()
+	p.ended()
 	<-p.stderrDone // it ends with the channel, which Wait saw end
 	p.stderr.Close()
 	p.logExit(err)
@@ -517,14 +521,14 @@ func (c *Client) StartSilent(command string) (*Session, error) {
 
 // start runs command, or the subsystem of that name, on a new session.
 func (c *Client) start(command string, subsystem bool, stderr io.Writer) (*Session, error) {
-	s, err := c.ssh.NewSession()
+	s, err := c.sessions.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open session on %s: %w", c.dest, err)
 	}
 	channel := int(c.channels.Add(1) - 1)
 	c.log(1, fmt.Sprintf("channel %d: new session [client-session] (inactive timeout: 0)", channel))
 	c.forwardAgent(s)
-	p := &sshProcess{s: s, stderr: termsafe.NewWriter(stderr), stderrDone: make(chan struct{}), channel: channel, log: c.log}
+	p := &sshProcess{s: s, ended: c.sessions.Ended, stderr: termsafe.NewWriter(stderr), stderrDone: make(chan struct{}), channel: channel, log: c.log}
 	sess := &Session{proc: p}
 	var stdout, remoteStderr io.Reader
 	if sess.Stdin, err = s.StdinPipe(); err == nil {
