@@ -192,6 +192,8 @@ var sftpModeCases = []dcase{
 	{"s-down-r-many-blocked", many, 1, "Not a directory", L{"-r", "sshdtest:{R}/m", "blocked/"}, L{"local/blocked/m/f010/", "local/blocked/m/sub=in the way\n", "local/blocked/m/f011=file 11\n"}, nil},
 	{"s-down-rp-many-blocked", many, 1, "Is a directory", L{"-rp", "sshdtest:{R}/m", "blocked/"}, L{"local/blocked/m/f010/", "local/blocked/m/ro@0555"}, nil},
 	{"s-down-rp-many-two", many, 0, "", L{"-rp", "sshdtest:{R}/m/sub", "sshdtest:{R}/m/ro", "dest/"}, L{"local/dest/sub/deep/d03=deep 3\n", "local/dest/ro@0555"}, nil},
+	{"s-down-glob-many", many, 1, "not a regular file", L{"sshdtest:{R}/m/*", "dest/"}, L{"local/dest/f119=file 119\n", "!local/dest/sub"}, nil},
+	{"s-down-r-glob-many-blocked", many, 1, "Is a directory", L{"-r", "sshdtest:{R}/m/*", "blocked/m/"}, L{"local/blocked/m/f010/", "local/blocked/m/sub=in the way\n", "local/blocked/m/f011=file 11\n"}, nil},
 	{"s-up-r-many", many, 1, "not a regular file", L{"-r", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f119=file 119\n", "remote/dest/m/sub/deep/d09=deep 9\n", "remote/dest/m/ro@0555"}, nil},
 	{"s-up-rp-many", many, 1, "not a regular file", L{"-rp", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f000=file 0\n", "remote/dest/m/sub@0750", "remote/dest/m/ro/r04=ro 4\n"}, nil},
 	{"s-up-r-many-blocked", many, 1, "exists but is not a directory", L{"-r", "m", "sshdtest:{R}/blocked/"}, L{"remote/blocked/m/f010/", "remote/blocked/m/sub=in the way\n", "remote/blocked/m/f011=file 11\n"}, nil},

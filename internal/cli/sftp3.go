@@ -42,19 +42,20 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 		r.errs++
 		return
 	}
-	paths, ok := r.originGlob(from, src, op.Path)
+	matches, ok := r.originGlob(from, src, op.Path)
 	if !ok {
 		return
 	}
 	x := r.transfer(from)
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
-	for _, p := range paths {
+	for _, m := range matches {
 		if r.ctx.Err() != nil {
 			return
 		}
-		dst := target
+		p, dst := m.Path, target
 		if isDir {
-			if r.unsafeMatch(p) {
+			if x.RefuseDotDot(p) {
+				r.errs++
 				continue
 			}
 			dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(p))
@@ -74,17 +75,17 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 // originGlob expands the remote pattern abs over c as scp's SFTP mode
 // does; src is the pattern as typed, for messages. ok is false after an
 // error was reported.
-func (r *run) originGlob(c *sftpConn, abs, src string) ([]string, bool) {
-	paths, matches, err := sftpcli.RemoteGlob(r.ctx, c.client, func(msg string) { r.logf("%s", msg) }, abs)
+func (r *run) originGlob(c *sftpConn, abs, src string) ([]sftpxfer.Match, bool) {
+	list, matched, err := sftpcli.RemoteGlob(r.ctx, c.client, func(msg string) { r.logf("%s", msg) }, abs)
 	if err != nil {
 		if !r.xferResult(err) && r.fatal == 0 {
 			r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
 		}
 		return nil, false
 	}
-	if matches == 0 && len(paths) == 1 {
+	if matched == 0 && len(list) == 1 {
 		// The pattern itself came back: say early that it is not there.
-		fi, err := c.client.Stat(r.ctx, paths[0])
+		fi, err := c.client.Stat(r.ctx, list[0].Path)
 		if err != nil {
 			if !r.xferResult(err) && r.fatal == 0 {
 				r.logf("%s: %s", src, strerror.Text(syscall.ENOENT))
@@ -92,9 +93,10 @@ func (r *run) originGlob(c *sftpConn, abs, src string) ([]string, bool) {
 			return nil, false
 		}
 		// glibc's glob marks this result too when it names a directory.
-		if fi.IsDir() && !strings.HasSuffix(paths[0], "/") {
-			paths[0] += "/"
+		if fi.IsDir() && !strings.HasSuffix(list[0].Path, "/") {
+			list[0].Path += "/"
 		}
+		list[0].Size = fi.Size()
 	}
-	return paths, true
+	return list, true
 }

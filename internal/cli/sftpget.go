@@ -44,11 +44,11 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 		r.errs++
 		return
 	}
-	paths, ok := r.originGlob(c, abs, src)
+	matches, ok := r.originGlob(c, abs, src)
 	if !ok {
 		return
 	}
-	dstIsDir, ok := r.localTarget(dst, len(paths))
+	dstIsDir, ok := r.localTarget(dst, len(matches))
 	if !ok {
 		r.errs++
 		return
@@ -56,26 +56,15 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 	x := r.transfer(c)
 	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
-	var err error
-	for _, p := range paths {
-		if r.ctx.Err() != nil {
-			return
-		}
-		to := dst
-		if dstIsDir {
-			if r.unsafeMatch(p) {
-				continue
-			}
-			to = sftpxfer.PathAppend(dst, sftpxfer.BaseName(p))
-		}
-		if strings.HasSuffix(p, "/") && r.opts.Recursive {
-			err = x.DownloadDir(p, to, o)
-		} else {
-			err = x.Download(p, to, nil, o)
-		}
-		if !r.xferResult(err) && r.fatal != 0 {
-			return
-		}
+	if dstIsDir {
+		r.xferResult(x.DownloadMatches(matches, dst, r.opts.Recursive, o))
+		return
+	}
+	// One match, to dst itself.
+	if p := matches[0].Path; strings.HasSuffix(p, "/") && r.opts.Recursive {
+		r.xferResult(x.DownloadDir(p, dst, o))
+	} else {
+		r.xferResult(x.Download(p, dst, nil, o))
 	}
 }
 
@@ -97,18 +86,4 @@ func (r *run) localTarget(dst string, matches int) (isDir, ok bool) {
 		return false, false
 	}
 	return true, true
-}
-
-// unsafeMatch reports and counts a match named ".." (a glob such as
-// "dir/.*" matches it): copied into a directory under that name, it would
-// land above it, as OpenSSH 9.2's SFTP mode lets it. Its legacy sink
-// refuses the name; so do we, in its words. (".", the directory itself,
-// stays allowed, as in OpenSSH.)
-func (r *run) unsafeMatch(p string) bool {
-	if sftpxfer.BaseName(p) != ".." {
-		return false
-	}
-	r.logf("error: unexpected filename: ..")
-	r.errs++
-	return true
 }

@@ -16,19 +16,25 @@ import (
 // symlinks and special files are skipped with a message.
 func (x *Transfer) DownloadDir(src, dst string, o Options) error {
 	s := x.newSched()
+	return s.wait(s.walker().downloadDirIn(s, nil, src, dst, o))
+}
+
+// downloadDirIn is DownloadDir with its files handed to s as part of
+// parent (nil: none); x is s's walker.
+func (x *Transfer) downloadDirIn(s *sched, parent *group, src, dst string, o Options) error {
 	top := s.topAhead(src)
 	canon, err := x.Client.Realpath(x.Ctx, src)
 	if err != nil {
 		if ConnLost(err) {
-			return s.wait(err)
+			return err
 		}
 		if !x.interrupted() {
 			x.errorf("realpath %s: %s", src, StatusText(err))
 			x.errorf("download \"%s\": path canonicalization failed", src)
 		}
-		return s.wait(ErrReported)
+		return ErrReported
 	}
-	return s.wait(s.walker().downloadTree(s, nil, canon, dst, 0, nil, top, o))
+	return x.downloadTree(s, parent, canon, dst, 0, nil, top, o)
 }
 
 // enterDir is how download_dir_internal and crossload_dir_internal start
@@ -112,13 +118,14 @@ func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth 
 // link) is written alone, as in a serial copy: otherwise two copies could
 // write one file at once.
 func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth int, entries []*sftp.FileInfo, existed bool, o Options) error {
-	var dirs []string
+	var dirs, names []string
 	for _, e := range entries {
 		if AttrIsDir(&e.Attrs) {
 			dirs = append(dirs, PathAppend(src, e.Name()))
 		}
+		names = append(names, e.Name())
 	}
-	ahead, again := s.lookahead(dirs), s.repeats(entries)
+	ahead, again := s.lookahead(dirs), s.repeats(names)
 	var status error
 	for _, e := range entries {
 		if x.interrupted() {

@@ -150,23 +150,24 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	return nil
 }
 
-// repeats are the names a listing gives more than once (a server's
-// fault), nil when serial: the walk drains before each, so that a name is
-// written twice one after the other, as serially.
-func (s *sched) repeats(entries []*sftp.FileInfo) map[string]bool {
+// repeats are the names that come more than once (in a listing, a
+// server's fault; among a pattern's matches, from several directories),
+// nil when serial: the walk drains before each, so that a name is written
+// twice one after the other, as serially.
+func (s *sched) repeats(names []string) map[string]bool {
 	if s.serial() {
 		return nil
 	}
-	seen := make(map[string]bool, len(entries))
+	seen := make(map[string]bool, len(names))
 	var again map[string]bool
-	for _, e := range entries {
-		if seen[e.Name()] {
+	for _, name := range names {
+		if seen[name] {
 			if again == nil {
 				again = map[string]bool{}
 			}
-			again[e.Name()] = true
+			again[name] = true
 		}
-		seen[e.Name()] = true
+		seen[name] = true
 	}
 	return again
 }

@@ -465,3 +465,55 @@ func TestParallelDownloadAliasIsSerial(t *testing.T) {
 		t.Errorf("parallel differs from serial\nparallel:\n%s%s\nserial:\n%s%s", parallel.out, parallel.tree, serial.out, serial.tree)
 	}
 }
+
+// TestParallelMatchesIsSerial: the matches of a pattern copied into a
+// directory, with files in flight, end as one at a time: names that come
+// from several directories (files, trees, a file and a tree), "..",
+// failures of every kind, with and without -r.
+func TestParallelMatchesIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) {
+		build(t, filepath.Join(dir, "r"), append(remoteTree[:len(remoteTree):len(remoteTree)],
+			step{path: "src/d6/b", kind: 'f', body: strings.Repeat("B", 2<<20)},
+			step{path: "src/d7/b", kind: 'f', body: "again, after a big one\n"},
+			step{path: "src/d5/f001", kind: 'f', body: "again\n"},
+			step{path: "src/d5/d1/g001", kind: 'f', body: "again\n"},
+			step{path: "src/d5/d3", kind: 'f', body: "a file named as a directory\n"}))
+		build(t, filepath.Join(dir, "dst"), []step{{path: "d1/g005", kind: 'd'}, {path: "d4", kind: 'f', body: "x"}})
+	}
+	for _, recursive := range []bool{false, true} {
+		t.Run(fmt.Sprintf("recursive=%v", recursive), func(t *testing.T) {
+			download := func(x *Transfer, dir string, o Options) error {
+				return x.DownloadMatches(globMatches(t, dir+"/r/src/d6/b", dir+"/r/src/d7/b", dir+"/r/src/*", dir+"/r/src/d*/*", dir+"/r/src/.."), dir+"/dst", recursive, o)
+			}
+			// Without -p: the target's own time, and that of a tree
+			// the server may not list, are the clock's.
+			serial := runCopy(t, 1, setup, download, "dst", Options{})
+			parallel := runCopy(t, 64, setup, download, "dst", Options{})
+			compareRuns(t, serial, parallel, "Permission denied", "No such file", "not a regular file", "unexpected filename: ..")
+		})
+	}
+}
+
+// globMatches are the local matches of patterns, as a remote glob gives
+// them: directories marked, sizes where a stat finds one.
+func globMatches(t *testing.T, patterns ...string) []Match {
+	t.Helper()
+	var list []Match
+	for _, pattern := range patterns {
+		paths, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			m := Match{Path: p, Size: -1}
+			if fi, err := os.Stat(p); err == nil {
+				m.Size = fi.Size()
+				if fi.IsDir() {
+					m.Path += "/"
+				}
+			}
+			list = append(list, m)
+		}
+	}
+	return list
+}

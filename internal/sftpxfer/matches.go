@@ -1,0 +1,78 @@
+package sftpxfer
+
+import "strings"
+
+// A Match is a remote path that a pattern matched.
+type Match struct {
+	Path string // ending in "/" when it is a directory
+	Size int64  // as the glob saw it; -1: not known
+}
+
+// DownloadMatches copies the matches of one remote pattern into the local
+// directory dst, each under its own name, as scp's sink_sftp does one after
+// the other: directories as trees when recursive, everything else as a
+// file. With Files > 1 several files move at once, with the messages,
+// the status and the tree of one at a time. A failed copy does not stop
+// the others; a lost connection does.
+func (x *Transfer) DownloadMatches(matches []Match, dst string, recursive bool, o Options) error {
+	s := x.newSched()
+	w := s.walker()
+	g := s.enter(nil)
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = BaseName(m.Path)
+	}
+	again := s.repeats(names)
+	var status error
+	for _, m := range matches {
+		if x.interrupted() {
+			break
+		}
+		if w.RefuseDotDot(m.Path) {
+			status = ErrReported
+			continue
+		}
+		to := PathAppend(dst, BaseName(m.Path))
+		// A name that comes again (from matches in several directories),
+		// or that may be another's file too, is written alone.
+		alone := again[BaseName(m.Path)] || !s.serial() && mayAlias(to)
+		if alone {
+			s.drain()
+		}
+		var err error
+		if strings.HasSuffix(m.Path, "/") && recursive {
+			err = w.downloadDirIn(s, g, m.Path, to, o)
+		} else {
+			weight := m.Size
+			if weight < 0 {
+				weight = inFlightBytes
+			}
+			err = s.file(g, weight, func(x *Transfer) error { return x.Download(m.Path, to, nil, o) })
+		}
+		if alone {
+			s.drain()
+		}
+		if ConnLost(err) {
+			status = err
+			break
+		}
+		if err != nil {
+			status = ErrReported
+		}
+	}
+	s.close(g, nil)
+	return s.wait(status)
+}
+
+// RefuseDotDot reports, through x, a match named ".." (a glob such as
+// "dir/.*" matches it): copied into a directory under that name, it would
+// land above it, as OpenSSH 9.2's SFTP mode lets it. Its legacy sink
+// refuses the name; so do we, in its words. (".", the directory itself,
+// stays allowed, as in OpenSSH.)
+func (x *Transfer) RefuseDotDot(p string) bool {
+	if BaseName(p) != ".." {
+		return false
+	}
+	x.errorf("error: unexpected filename: ..")
+	return true
+}
