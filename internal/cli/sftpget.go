@@ -4,7 +4,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/goscp/goscp/internal/sftpxfer"
 	"github.com/goscp/goscp/internal/strerror"
 )
 
@@ -55,7 +54,7 @@ func (r *run) sinkSFTP(c *sftpConn, dst, src string) {
 	}
 	x := r.transfer(c)
 	x.Files = r.sftpFiles()
-	o := sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
+	o := r.sftpOptions()
 	if dstIsDir {
 		r.xferResult(x.DownloadMatches(matches, dst, r.opts.Recursive, o))
 		return

@@ -1,5 +1,7 @@
 package cli
 
+import "github.com/goscp/goscp/internal/sftpxfer"
+
 // sftpFilesInFlight is how many files of one tree copy scp's SFTP mode
 // keeps in flight: enough that a tree of small files costs a few round
 // trips in all, not a few per file.
@@ -13,4 +15,9 @@ func (r *run) sftpFiles() int {
 		return 1
 	}
 	return sftpFilesInFlight
+}
+
+// sftpOptions are the options of each copy in SFTP mode.
+func (r *run) sftpOptions() sftpxfer.Options {
+	return sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
 }

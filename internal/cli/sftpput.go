@@ -17,6 +17,12 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			c.close(r)
 		}
 	}()
+	if len(sources) > 1 && r.sftpFiles() > 1 && allLocal(sources) {
+		if c = r.openSFTPOr(tgt, func() { r.toRemote(sources, tgt) }); c != nil {
+			r.sourcesSFTP(c, sources, tgt.Path)
+		}
+		return
+	}
 	for i, s := range sources {
 		if r.ctx.Err() != nil || r.fatal != 0 {
 			return
@@ -74,7 +80,7 @@ func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
 	}
 	x := r.transfer(c)
 	x.Files = r.sftpFiles()
-	o := sftpxfer.Options{Preserve: r.opts.Preserve, ResumeChecked: r.opts.Resume, Atomic: r.opts.Atomic}
+	o := r.sftpOptions()
 	if st.IsDir() && r.opts.Recursive {
 		if err := x.UploadDir(src, dst, o); !r.xferResult(err) && r.fatal == 0 {
 			r.logf("failed to upload directory %s to %s", src, targ)
@@ -84,6 +90,50 @@ func (r *run) sourceSFTP(c *sftpConn, src, targ string) {
 	if err := x.Upload(src, dst, o); !r.xferResult(err) && r.fatal == 0 {
 		r.logf("failed to upload file %s to %s", src, targ)
 	}
+}
+
+// sourcesSFTP is source_sftp for each of several local sources, with
+// their files in flight at once. Each is statted first, as source_sftp
+// does: the copy ends at the first that is not there, once those before
+// it are copied.
+func (r *run) sourcesSFTP(c *sftpConn, sources []string, targ string) {
+	var srcs []sftpxfer.Source
+	var missing error
+	for _, s := range sources {
+		st, err := os.Stat(s)
+		if err != nil {
+			missing = err
+			break
+		}
+		srcs = append(srcs, sftpxfer.Source{Path: s, Info: st})
+	}
+	if len(srcs) > 0 {
+		if target, ok := r.sourcesTarget(c, targ, srcs[0].Info); ok {
+			x := r.transfer(c)
+			x.Files = r.sftpFiles()
+			r.xferResult(x.UploadSources(srcs, target, targ, r.opts.Recursive, r.sftpOptions()))
+		}
+	}
+	if missing != nil && r.ctx.Err() == nil && r.fatal == 0 {
+		r.logf("stat local \"%s\": %s", sources[len(srcs)], strerror.Text(missing))
+		r.fatal = 255
+	}
+}
+
+// sourcesTarget is the remote directory several sources go into, made
+// when missing, writable for us whatever the first source's mode (first).
+// ok is false after an error was printed.
+func (r *run) sourcesTarget(c *sftpConn, targ string, first fs.FileInfo) (string, bool) {
+	target, ok := r.remotePath(c, targ)
+	if !ok {
+		r.fatal = max(r.fatal, 255)
+		return "", false
+	}
+	isDir, ok := r.remoteIsDir(c, target)
+	if !ok || !isDir && !r.remoteMkdir(c, target, first.Mode()) {
+		return "", false
+	}
+	return target, true
 }
 
 // remoteIsDir stats p on the server; anything but a directory (or nothing

@@ -181,6 +181,10 @@ func (s *sched) drain() {
 	}
 }
 
+// settle waits until everything handed to s is done and its messages
+// are out, so that what comes next may print directly.
+func (s *sched) settle() { s.wg.Wait() }
+
 // close ends the walk of g: finish (nil: none) runs once everything in g
 // is done, its messages after theirs. Serial, it runs now and close
 // returns its error.

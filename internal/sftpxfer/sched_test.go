@@ -517,3 +517,52 @@ func globMatches(t *testing.T, patterns ...string) []Match {
 	}
 	return list
 }
+
+// TestParallelSourcesIsSerial: several local sources uploaded into a
+// directory, with files in flight, end as one at a time: names that come
+// twice (files, a file and a tree), failures of every kind, with and
+// without -r.
+func TestParallelSourcesIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) {
+		var local []step
+		for _, s := range remoteTree {
+			if s.kind != 'p' { // a FIFO would block its upload's open
+				local = append(local, s)
+			}
+		}
+		build(t, filepath.Join(dir, "l"), append(local,
+			step{path: "src/d6/b", kind: 'f', body: strings.Repeat("B", 2<<20)},
+			step{path: "src/d7/b", kind: 'f', body: "again, after a big one\n"},
+			step{path: "src/d7/d3", kind: 'f', body: "a file named as a directory\n"}))
+		// Remotely, a directory where a file goes, a file where a
+		// directory goes and a file the server may not write.
+		dst := filepath.Join(dir, "dst")
+		build(t, dst, []step{{path: "f020", kind: 'd'}, {path: "d4", kind: 'f', body: "x"},
+			{path: "f030", kind: 'f', body: "kept\n"}, chmod("f030", 0o444)})
+		if os.Getuid() == 0 {
+			for _, p := range []string{dst, dst + "/f020", dst + "/d4"} {
+				if err := os.Chown(p, nobody, nobody); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	for _, recursive := range []bool{false, true} {
+		t.Run(fmt.Sprintf("recursive=%v", recursive), func(t *testing.T) {
+			upload := func(x *Transfer, dir string, o Options) error {
+				var srcs []Source
+				for _, m := range globMatches(t, dir+"/l/src/d6/b", dir+"/l/src/d7/b", dir+"/l/src/*", dir+"/l/src/d7/d*") {
+					fi, err := os.Stat(m.Path)
+					if err != nil {
+						continue // the dangling link: the caller stops there
+					}
+					srcs = append(srcs, Source{Path: strings.TrimSuffix(m.Path, "/"), Info: fi})
+				}
+				return x.UploadSources(srcs, dir+"/dst", "TARG", recursive, o)
+			}
+			serial := runCopy(t, 1, setup, upload, "dst", Options{})
+			parallel := runCopy(t, 64, setup, upload, "dst", Options{})
+			compareRuns(t, serial, parallel, "Permission denied", "failed to upload file", "Failure")
+		})
+	}
+}

@@ -12,6 +12,13 @@ import (
 // dst, as sftp's upload_dir does: dst is canonicalised first, symlinks and
 // special files are skipped with a message.
 func (x *Transfer) UploadDir(src, dst string, o Options) error {
+	s := x.newSched()
+	return s.wait(s.walker().uploadDirIn(s, nil, src, dst, o))
+}
+
+// uploadDirIn is UploadDir with its files handed to s as part of parent
+// (nil: none); x is s's walker.
+func (x *Transfer) uploadDirIn(s *sched, parent *group, src, dst string, o Options) error {
 	canon, err := x.Client.Realpath(x.Ctx, dst)
 	if err != nil {
 		if ConnLost(err) {
@@ -23,8 +30,7 @@ func (x *Transfer) UploadDir(src, dst string, o Options) error {
 		}
 		return ErrReported
 	}
-	s := x.newSched()
-	return s.wait(s.walker().uploadTree(s, nil, src, canon, 0, o))
+	return x.uploadTree(s, parent, src, canon, 0, o)
 }
 
 // uploadTree is upload_dir_internal, with its files handed to s.

@@ -1,6 +1,13 @@
 package sftpxfer
 
-import "strings"
+import (
+	"io/fs"
+	"strings"
+)
+
+// An scp command's operands: the matches of a remote pattern downloaded,
+// several local sources uploaded. Their files go through one sched, so
+// that many small ones cost a few round trips in all, not a few each.
 
 // A Match is a remote path that a pattern matched.
 type Match struct {
@@ -75,4 +82,62 @@ func (x *Transfer) RefuseDotDot(p string) bool {
 	}
 	x.errorf("error: unexpected filename: ..")
 	return true
+}
+
+// A Source is a local operand of an upload and what a stat of it gave.
+type Source struct {
+	Path string
+	Info fs.FileInfo
+}
+
+// UploadSources copies local sources into the remote directory dir, each
+// under its own name, as scp's source_sftp does one after the other:
+// directories as trees when recursive, everything else as a file; targ is
+// the target as typed, for scp's messages. With Files > 1 several files
+// move at once, with the messages, the status and the tree of one at a
+// time. A failed copy does not stop the others; a lost connection does.
+func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool, o Options) error {
+	s := x.newSched()
+	g := s.enter(nil)
+	names := make([]string, len(srcs))
+	for i, src := range srcs {
+		names[i] = BaseName(src.Path)
+	}
+	again := s.repeats(names)
+	var status error
+	for i, src := range srcs {
+		if x.interrupted() {
+			break
+		}
+		dst := PathAppend(dir, names[i])
+		var err error
+		if src.Info.IsDir() && recursive {
+			// A tree goes alone, its own files in flight, so that its
+			// failure message follows all of them.
+			s.settle()
+			if err = x.UploadDir(src.Path, dst, o); err != nil && !ConnLost(err) {
+				x.errorf("failed to upload directory %s to %s", src.Path, targ)
+			}
+		} else {
+			if again[names[i]] {
+				s.drain()
+			}
+			err = s.file(g, src.Info.Size(), func(x *Transfer) error {
+				err := x.Upload(src.Path, dst, o)
+				if err != nil && !ConnLost(err) {
+					x.errorf("failed to upload file %s to %s", src.Path, targ)
+				}
+				return err
+			})
+		}
+		if ConnLost(err) {
+			status = err
+			break
+		}
+		if err != nil {
+			status = ErrReported
+		}
+	}
+	s.close(g, nil)
+	return s.wait(status)
 }
