@@ -47,6 +47,7 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 		return
 	}
 	x := r.transfer(from)
+	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
 	for _, m := range matches {
 		if r.ctx.Err() != nil {

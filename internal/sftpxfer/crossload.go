@@ -116,18 +116,20 @@ func (x *Transfer) relay(from, f *sftp.File, size int64) (rerr, werr error) {
 }
 
 // CrossloadDir copies the tree src of x's server to dst on the server of
-// to, as OpenSSH's crossload_dir does.
+// to, as OpenSSH's crossload_dir does, its files handed to a sched.
 func (x *Transfer) CrossloadDir(to *sftp.Client, src, dst string, o Options) error {
 	canon, err := x.Client.Realpath(x.Ctx, src)
 	if err != nil {
 		return x.remoteFailed(err, "crossload \"%s\": path canonicalization failed", src)
 	}
-	return x.crossloadTree(to, canon, dst, 0, nil, o)
+	s := x.newSched()
+	return s.wait(s.walker().crossloadTree(s, nil, to, canon, dst, 0, nil, o))
 }
 
-// crossloadTree is crossload_dir_internal: a is src's attributes from its
-// parent's listing, nil at the top.
-func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a *sftp.Attributes, o Options) error {
+// crossloadTree is crossload_dir_internal, with its files handed to s as
+// part of parent: a is src's attributes from its parent's listing, nil at
+// the top.
+func (x *Transfer) crossloadTree(s *sched, parent *group, to *sftp.Client, src, dst string, depth int, a *sftp.Attributes, o Options) error {
 	a, err := x.enterDir(src, depth, a, nil, "stat remote \"%s\" failed")
 	if err != nil {
 		return err
@@ -158,36 +160,53 @@ func (x *Transfer) crossloadTree(to *sftp.Client, src, dst string, depth int, a 
 	if err != nil {
 		return err
 	}
-	status := x.crossloadEntries(to, src, dst, depth, entries, o)
+	g := s.enter(parent)
+	status := x.crossloadEntries(s, g, to, src, dst, depth, entries, o)
 	if ConnLost(status) {
+		s.close(g, nil)
 		return status
 	}
-	if err := to.Setstat(x.Ctx, dst, &cur); ConnLost(err) {
+	err = s.close(g, func(x *Transfer) error {
+		if err := to.Setstat(x.Ctx, dst, &cur); ConnLost(err) {
+			return err
+		}
+		return nil
+	})
+	if ConnLost(err) {
 		return err
 	}
 	return status
 }
 
 // crossloadEntries copies a directory's listed entries, in the origin's
-// order.
-func (x *Transfer) crossloadEntries(to *sftp.Client, src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+// order, its files through s as part of g.
+func (x *Transfer) crossloadEntries(s *sched, g *group, to *sftp.Client, src, dst string, depth int, entries []*sftp.FileInfo, o Options) error {
+	again := s.repeats(entryNames(entries))
 	var status error
 	for _, e := range entries {
 		if x.interrupted() {
 			break
 		}
+		if again[e.Name()] {
+			s.drain()
+		}
 		newSrc, newDst := PathAppend(src, e.Name()), PathAppend(dst, e.Name())
 		var err error
 		switch a := &e.Attrs; {
 		case AttrIsDir(a):
-			err = x.crossloadTree(to, newSrc, newDst, depth+1, a, o)
+			err = x.crossloadTree(s, g, to, newSrc, newDst, depth+1, a, o)
 		case attrIsReg(a) || x.FollowLinks && attrIsLink(a):
+			weight := int64(min(a.Size, inFlightBytes))
 			if attrIsLink(a) {
-				a = nil
+				a, weight = nil, inFlightBytes // Crossload stats what it points to
 			}
-			if err = x.Crossload(to, newSrc, newDst, a, o); err != nil && !ConnLost(err) {
-				x.errorf("crossload \"%s\" to \"%s\" failed", newSrc, newDst)
-			}
+			err = s.file(g, weight, func(x *Transfer) error {
+				err := x.Crossload(to, newSrc, newDst, a, o)
+				if err != nil && !ConnLost(err) {
+					x.errorf("crossload \"%s\" to \"%s\" failed", newSrc, newDst)
+				}
+				return err
+			})
 		default:
 			x.logit("origin \"%s\": not a regular file", newSrc)
 		}

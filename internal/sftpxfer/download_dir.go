@@ -118,14 +118,13 @@ func (x *Transfer) downloadTree(s *sched, parent *group, src, dst string, depth 
 // link) is written alone, as in a serial copy: otherwise two copies could
 // write one file at once.
 func (x *Transfer) downloadEntries(s *sched, g *group, src, dst string, depth int, entries []*sftp.FileInfo, existed bool, o Options) error {
-	var dirs, names []string
+	var dirs []string
 	for _, e := range entries {
 		if AttrIsDir(&e.Attrs) {
 			dirs = append(dirs, PathAppend(src, e.Name()))
 		}
-		names = append(names, e.Name())
 	}
-	ahead, again := s.lookahead(dirs), s.repeats(names)
+	ahead, again := s.lookahead(dirs), s.repeats(entryNames(entries))
 	var status error
 	for _, e := range entries {
 		if x.interrupted() {

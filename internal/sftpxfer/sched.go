@@ -172,6 +172,15 @@ func (s *sched) repeats(names []string) map[string]bool {
 	return again
 }
 
+// entryNames are the names of a listing's entries.
+func entryNames(entries []*sftp.FileInfo) []string {
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names
+}
+
 // drain waits until no file is in flight.
 func (s *sched) drain() {
 	s.mu.Lock()

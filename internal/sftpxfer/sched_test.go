@@ -397,6 +397,37 @@ func TestParallelUploadIsSerial(t *testing.T) {
 	}
 }
 
+// TestParallelCrossloadIsSerial is the same for a tree copied between
+// two servers (scp -3 in SFTP mode), with a listing that names a
+// directory twice, first as a file.
+func TestParallelCrossloadIsSerial(t *testing.T) {
+	setup := func(t *testing.T, dir string) {
+		build(t, filepath.Join(dir, "r"), remoteTree)
+		dst := filepath.Join(dir, "dst")
+		build(t, dst, []step{{path: "src/f020", kind: 'd'}, {path: "src/d4", kind: 'f', body: "x"},
+			{path: "src/d1", kind: 'd'}, chmod("src/d1", 0o555)})
+		if os.Getuid() == 0 {
+			for _, p := range []string{dst, dst + "/src", dst + "/src/f020", dst + "/src/d4"} {
+				if err := os.Chown(p, nobody, nobody); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	for _, preserve := range []bool{false, true} {
+		t.Run(fmt.Sprintf("preserve=%v", preserve), func(t *testing.T) {
+			to := serverClient(t)
+			crossload := func(x *Transfer, dir string, o Options) error {
+				return x.CrossloadDir(to, dir+"/r/src", dir+"/dst/src", o)
+			}
+			o := Options{Preserve: preserve}
+			serial := runCopyOn(t, filteredClient(t, "d3"), 1, setup, crossload, "dst/src", o)
+			parallel := runCopyOn(t, filteredClient(t, "d3"), 64, setup, crossload, "dst/src", o)
+			compareRuns(t, serial, parallel, "Permission denied", "No such file", "not a regular file", "exists but is not a directory", "Failure")
+		})
+	}
+}
+
 // compareRuns checks that a parallel run is the serial one, and that the
 // serial one met every failure it was meant to.
 func compareRuns(t *testing.T, serial, parallel copyRun, failures ...string) {
