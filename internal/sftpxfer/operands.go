@@ -31,7 +31,7 @@ func (x *Transfer) DownloadMatches(matches []Match, dst string, recursive bool, 
 	}
 	again := s.repeats(names)
 	var status error
-	for _, m := range matches {
+	for i, m := range matches {
 		if x.interrupted() {
 			break
 		}
@@ -39,10 +39,10 @@ func (x *Transfer) DownloadMatches(matches []Match, dst string, recursive bool, 
 			status = ErrReported
 			continue
 		}
-		to := PathAppend(dst, BaseName(m.Path))
+		to := PathAppend(dst, names[i])
 		// A name that comes again (from matches in several directories),
 		// or that may be another's file too, is written alone.
-		alone := again[BaseName(m.Path)] || !s.serial() && mayAlias(to)
+		alone := again[names[i]] || !s.serial() && mayAlias(to)
 		if alone {
 			s.drain()
 		}
