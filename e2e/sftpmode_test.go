@@ -198,6 +198,7 @@ var sftpModeCases = []dcase{
 	{"s-up-r-many-sources-blocked", many, 1, "exists but is not a directory", L{"-r", "m/f010", "m/sub", "m/f011", "m/ro", "sshdtest:{R}/blocked/m/"}, L{"remote/blocked/m/f010/", "remote/blocked/m/sub=in the way\n", "remote/blocked/m/f011=file 11\n", "remote/blocked/m/ro/r04=ro 4\n"}, nil},
 	{"s-up-many-sources-missing", many, 255, "scp: stat local \"nope\": No such file or directory\r\n", L{"m/f000", "m/f001", "nope", "m/f002", "sshdtest:{R}/dest/"}, L{"remote/dest/f001=file 1\n", "!remote/dest/f002"}, nil},
 	{"s-remote-to-remote-3-r-many", many, 1, "not a regular file", L{"-3", "-r", "sshdtest:{R}/m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f119=file 119\n", "remote/dest/m/sub/deep/d09=deep 9\n", "remote/dest/m/ro@0555"}, nil},
+	{"s-remote-to-remote-3-glob-many", many, 1, "not a regular file", L{"-3", "sshdtest:{R}/m/*", "sshdtest:{R}/dest/"}, L{"remote/dest/f119=file 119\n", "!remote/dest/sub"}, nil},
 	{"s-up-r-many", many, 1, "not a regular file", L{"-r", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f119=file 119\n", "remote/dest/m/sub/deep/d09=deep 9\n", "remote/dest/m/ro@0555"}, nil},
 	{"s-up-rp-many", many, 1, "not a regular file", L{"-rp", "m", "sshdtest:{R}/dest/"}, L{"remote/dest/m/f000=file 0\n", "remote/dest/m/sub@0750", "remote/dest/m/ro/r04=ro 4\n"}, nil},
 	{"s-up-r-many-blocked", many, 1, "exists but is not a directory", L{"-r", "m", "sshdtest:{R}/blocked/"}, L{"remote/blocked/m/f010/", "remote/blocked/m/sub=in the way\n", "remote/blocked/m/f011=file 11\n"}, nil},

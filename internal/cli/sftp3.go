@@ -49,23 +49,20 @@ func (r *run) throughLocal(to *sftpConn, op Operand, targ string) {
 	x := r.transfer(from)
 	x.Files = r.sftpFiles()
 	o := sftpxfer.Options{Preserve: r.opts.Preserve}
+	if isDir {
+		r.xferResult(x.CrossloadMatches(to.client, matches, target, r.opts.Recursive, o))
+		return
+	}
+	// Each match to the target itself.
 	for _, m := range matches {
 		if r.ctx.Err() != nil {
 			return
 		}
-		p, dst := m.Path, target
-		if isDir {
-			if x.RefuseDotDot(p) {
-				r.errs++
-				continue
-			}
-			dst = sftpxfer.PathAppend(target, sftpxfer.BaseName(p))
-		}
 		var err error
-		if strings.HasSuffix(p, "/") && r.opts.Recursive {
-			err = x.CrossloadDir(to.client, p, dst, o)
+		if strings.HasSuffix(m.Path, "/") && r.opts.Recursive {
+			err = x.CrossloadDir(to.client, m.Path, target, o)
 		} else {
-			err = x.Crossload(to.client, p, dst, nil, o)
+			err = x.Crossload(to.client, m.Path, target, nil, o)
 		}
 		if !r.xferResult(err) && r.fatal != 0 {
 			return

@@ -118,12 +118,18 @@ func (x *Transfer) relay(from, f *sftp.File, size int64) (rerr, werr error) {
 // CrossloadDir copies the tree src of x's server to dst on the server of
 // to, as OpenSSH's crossload_dir does, its files handed to a sched.
 func (x *Transfer) CrossloadDir(to *sftp.Client, src, dst string, o Options) error {
+	s := x.newSched()
+	return s.wait(s.walker().crossloadDirIn(s, nil, to, src, dst, o))
+}
+
+// crossloadDirIn is CrossloadDir with its files handed to s as part of
+// parent (nil: none); x is s's walker.
+func (x *Transfer) crossloadDirIn(s *sched, parent *group, to *sftp.Client, src, dst string, o Options) error {
 	canon, err := x.Client.Realpath(x.Ctx, src)
 	if err != nil {
 		return x.remoteFailed(err, "crossload \"%s\": path canonicalization failed", src)
 	}
-	s := x.newSched()
-	return s.wait(s.walker().crossloadTree(s, nil, to, canon, dst, 0, nil, o))
+	return x.crossloadTree(s, parent, to, canon, dst, 0, nil, o)
 }
 
 // crossloadTree is crossload_dir_internal, with its files handed to s as

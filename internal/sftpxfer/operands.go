@@ -3,6 +3,8 @@ package sftpxfer
 import (
 	"io/fs"
 	"strings"
+
+	"github.com/goscp/goscp/scp/sftp"
 )
 
 // An scp command's operands: the matches of a remote pattern downloaded,
@@ -22,6 +24,30 @@ type Match struct {
 // the status and the tree of one at a time. A failed copy does not stop
 // the others; a lost connection does.
 func (x *Transfer) DownloadMatches(matches []Match, dst string, recursive bool, o Options) error {
+	return x.eachMatch(matches, dst, recursive, true,
+		func(w *Transfer, s *sched, g *group, src, dst string) error {
+			return w.downloadDirIn(s, g, src, dst, o)
+		},
+		func(x *Transfer, src, dst string) error { return x.Download(src, dst, nil, o) })
+}
+
+// CrossloadMatches is DownloadMatches into the remote directory dst on
+// the server of to, as scp's throughlocal_sftp does.
+func (x *Transfer) CrossloadMatches(to *sftp.Client, matches []Match, dst string, recursive bool, o Options) error {
+	return x.eachMatch(matches, dst, recursive, false,
+		func(w *Transfer, s *sched, g *group, src, dst string) error {
+			return w.crossloadDirIn(s, g, to, src, dst, o)
+		},
+		func(x *Transfer, src, dst string) error { return x.Crossload(to, src, dst, nil, o) })
+}
+
+// eachMatch copies matches into dst, each under its own name, through one
+// sched: tree copies a directory as part of g with s's walker w, file a
+// file. When dst is local, a name that may be another's file too is
+// written alone.
+func (x *Transfer) eachMatch(matches []Match, dst string, recursive, local bool,
+	tree func(w *Transfer, s *sched, g *group, src, dst string) error,
+	file func(x *Transfer, src, dst string) error) error {
 	s := x.newSched()
 	w := s.walker()
 	g := s.enter(nil)
@@ -42,19 +68,19 @@ func (x *Transfer) DownloadMatches(matches []Match, dst string, recursive bool, 
 		to := PathAppend(dst, names[i])
 		// A name that comes again (from matches in several directories),
 		// or that may be another's file too, is written alone.
-		alone := again[names[i]] || !s.serial() && mayAlias(to)
+		alone := again[names[i]] || local && !s.serial() && mayAlias(to)
 		if alone {
 			s.drain()
 		}
 		var err error
 		if strings.HasSuffix(m.Path, "/") && recursive {
-			err = w.downloadDirIn(s, g, m.Path, to, o)
+			err = tree(w, s, g, m.Path, to)
 		} else {
 			weight := m.Size
 			if weight < 0 {
 				weight = inFlightBytes
 			}
-			err = s.file(g, weight, func(x *Transfer) error { return x.Download(m.Path, to, nil, o) })
+			err = s.file(g, weight, func(x *Transfer) error { return file(x, m.Path, to) })
 		}
 		if alone {
 			s.drain()

@@ -498,9 +498,10 @@ func TestParallelDownloadAliasIsSerial(t *testing.T) {
 }
 
 // TestParallelMatchesIsSerial: the matches of a pattern copied into a
-// directory, with files in flight, end as one at a time: names that come
-// from several directories (files, trees, a file and a tree), "..",
-// failures of every kind, with and without -r.
+// directory, local or on another server (-3), with files in flight, end
+// as one at a time: names that come from several directories (files,
+// trees, a file and a tree), "..", failures of every kind, with and
+// without -r.
 func TestParallelMatchesIsSerial(t *testing.T) {
 	setup := func(t *testing.T, dir string) {
 		build(t, filepath.Join(dir, "r"), append(remoteTree[:len(remoteTree):len(remoteTree)],
@@ -509,19 +510,34 @@ func TestParallelMatchesIsSerial(t *testing.T) {
 			step{path: "src/d5/f001", kind: 'f', body: "again\n"},
 			step{path: "src/d5/d1/g001", kind: 'f', body: "again\n"},
 			step{path: "src/d5/d3", kind: 'f', body: "a file named as a directory\n"}))
-		build(t, filepath.Join(dir, "dst"), []step{{path: "d1/g005", kind: 'd'}, {path: "d4", kind: 'f', body: "x"}})
-	}
-	for _, recursive := range []bool{false, true} {
-		t.Run(fmt.Sprintf("recursive=%v", recursive), func(t *testing.T) {
-			download := func(x *Transfer, dir string, o Options) error {
-				return x.DownloadMatches(globMatches(t, dir+"/r/src/d6/b", dir+"/r/src/d7/b", dir+"/r/src/*", dir+"/r/src/d*/*", dir+"/r/src/.."), dir+"/dst", recursive, o)
+		dst := filepath.Join(dir, "dst")
+		build(t, dst, []step{{path: "d1/g005", kind: 'd'}, {path: "d4", kind: 'f', body: "x"}})
+		if os.Getuid() == 0 {
+			for _, p := range []string{dst, dst + "/d1", dst + "/d1/g005", dst + "/d4"} {
+				if err := os.Chown(p, nobody, nobody); err != nil {
+					t.Fatal(err)
+				}
 			}
-			// Without -p: the target's own time, and that of a tree
-			// the server may not list, are the clock's.
-			serial := runCopy(t, 1, setup, download, "dst", Options{})
-			parallel := runCopy(t, 64, setup, download, "dst", Options{})
-			compareRuns(t, serial, parallel, "Permission denied", "No such file", "not a regular file", "unexpected filename: ..")
-		})
+		}
+	}
+	to := serverClient(t)
+	for _, crossload := range []bool{false, true} {
+		for _, recursive := range []bool{false, true} {
+			t.Run(fmt.Sprintf("crossload=%v/recursive=%v", crossload, recursive), func(t *testing.T) {
+				copy := func(x *Transfer, dir string, o Options) error {
+					matches := globMatches(t, dir+"/r/src/d6/b", dir+"/r/src/d7/b", dir+"/r/src/*", dir+"/r/src/d*/*", dir+"/r/src/..")
+					if crossload {
+						return x.CrossloadMatches(to, matches, dir+"/dst", recursive, o)
+					}
+					return x.DownloadMatches(matches, dir+"/dst", recursive, o)
+				}
+				// Without -p: the target's own time, and that of a tree
+				// the server may not list, are the clock's.
+				serial := runCopy(t, 1, setup, copy, "dst", Options{})
+				parallel := runCopy(t, 64, setup, copy, "dst", Options{})
+				compareRuns(t, serial, parallel, "Permission denied", "No such file", "not a regular file", "unexpected filename: ..")
+			})
+		}
 	}
 }
 
