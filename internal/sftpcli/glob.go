@@ -51,9 +51,17 @@ type globMatch struct {
 // A nil error with a nil result means "not there": the engine skips it.
 // An error ends the glob.
 type globFS interface {
-	readDir(dir string) ([]string, error)
+	readDir(dir string) ([]dirEntry, error)
 	lstat(name string) (fs.FileInfo, error)
 	stat(name string) (fs.FileInfo, error)
+}
+
+// dirEntry is a name a directory listing gave, with its lstat when the
+// listing carried one (nil: not known), which spares a round trip for
+// every remote match.
+type dirEntry struct {
+	name string
+	info fs.FileInfo
 }
 
 // remoteGlob expands pattern on the server as sftp's remote_glob does:
@@ -150,7 +158,7 @@ func (g *globber) expand(p []pchar) error {
 func (g *globber) walk(path string, rest []token) error {
 	for {
 		if len(rest) == 0 {
-			return g.found(path)
+			return g.found(path, nil)
 		}
 		seg := segment(rest)
 		if hasWildcard(seg) {
@@ -179,11 +187,12 @@ func (g *globber) readDir(dir string, seg, rest []token) error {
 	if name == "" {
 		name = "."
 	}
-	names, err := g.fsys.readDir(name)
+	entries, err := g.fsys.readDir(name)
 	if err != nil {
 		return err
 	}
-	for _, n := range names {
+	for _, e := range entries {
+		n := e.name
 		// A leading dot must be matched by a literal one.
 		if strings.HasPrefix(n, ".") && !(len(seg) > 0 && seg[0].kind == tokLiteral && seg[0].c == '.') {
 			continue
@@ -194,18 +203,26 @@ func (g *globber) readDir(dir string, seg, rest []token) error {
 		if len(dir)+len(n) >= maxPath-1 {
 			return fmt.Errorf("glob: path too long: %w", errNoMatch)
 		}
-		if err := g.walk(dir+n, rest); err != nil {
+		if len(rest) == 0 {
+			err = g.found(dir+n, e.info)
+		} else {
+			err = g.walk(dir+n, rest)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// found adds path if it exists, marked as globMark asks.
-func (g *globber) found(path string) error {
-	fi, err := g.fsys.lstat(path)
-	if err != nil || fi == nil {
-		return err
+// found adds path if it exists, marked as globMark asks; fi is its lstat
+// when known.
+func (g *globber) found(path string, fi fs.FileInfo) error {
+	if fi == nil {
+		var err error
+		if fi, err = g.fsys.lstat(path); err != nil || fi == nil {
+			return err
+		}
 	}
 	if g.flags&globMark != 0 && !strings.HasSuffix(path, "/") {
 		if fi.Mode()&fs.ModeSymlink != 0 {
@@ -230,7 +247,9 @@ func (g *globber) found(path string) error {
 // mean "not there"; anything else (a lost connection, ^C) ends the glob.
 type remoteFS struct{ s *session }
 
-func (r remoteFS) readDir(dir string) ([]string, error) {
+// readDir takes the attributes of the listing as the entries' lstat, as
+// sftp-server's readdir gives them, when they hold a type.
+func (r remoteFS) readDir(dir string) ([]dirEntry, error) {
 	list, err := r.s.listDir(dir)
 	if errors.Is(err, errListFailed) {
 		return nil, nil
@@ -238,11 +257,14 @@ func (r remoteFS) readDir(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(list))
+	entries := make([]dirEntry, len(list))
 	for i, fi := range list {
-		names[i] = fi.Name()
+		entries[i].name = fi.Name()
+		if fi.Attrs.Flags&sftp.AttrPermissions != 0 {
+			entries[i].info = fi
+		}
 	}
-	return names, nil
+	return entries, nil
 }
 
 // listDir reads the directory dir as sftp's do_readdir does. A failure the
@@ -300,7 +322,7 @@ func remoteInfo(fi *sftp.FileInfo, err error) (fs.FileInfo, error) {
 // error callback it skips what it cannot read.
 type localFS struct{}
 
-func (localFS) readDir(dir string) ([]string, error) {
+func (localFS) readDir(dir string) ([]dirEntry, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, nil
@@ -311,7 +333,11 @@ func (localFS) readDir(dir string) ([]string, error) {
 		return nil, nil
 	}
 	// readdir(3) has them, and ".*" matches them.
-	return append([]string{".", ".."}, names...), nil
+	entries := []dirEntry{{name: "."}, {name: ".."}}
+	for _, n := range names {
+		entries = append(entries, dirEntry{name: n})
+	}
+	return entries, nil
 }
 
 func (localFS) lstat(name string) (fs.FileInfo, error) {
