@@ -73,6 +73,7 @@ func (l *legacy) fail() {
 type worker struct {
 	l       *legacy
 	p       *Process
+	cmd     string // its remote command
 	sender  *Sender
 	view    *engine.View
 	started bool   // its first reply was \0: the target is a directory
@@ -100,7 +101,7 @@ func (l *legacy) Workers(n int) ([]engine.Worker, bool) {
 			if err != nil {
 				return
 			}
-			w := &worker{l: l, p: p, view: l.plan.NewView()}
+			w := &worker{l: l, p: p, cmd: l.workerCmd, view: l.plan.NewView()}
 			w.sender = l.sender(p, w.view, &w.msgs, func() int { return w.key })
 			w.started = w.sender.Sync() == nil
 			if !w.started && len(w.msgs) > 0 {
@@ -154,7 +155,7 @@ func (w *worker) Send(b engine.Batch) bool {
 func (w *worker) Close(log *engine.Log) {
 	err := w.sender.Close()
 	log.Add(w.msgs, err != nil && !errors.Is(err, ErrIncomplete))
-	w.l.finish(log, w.p, w.l.workerCmd, err)
+	w.l.finish(log, w.p, w.cmd, err)
 }
 
 // Abort implements engine.Worker.
@@ -165,12 +166,31 @@ func (w *worker) Abort() {
 }
 
 // Skeleton implements engine.Backend: every directory on the first session.
-func (l *legacy) Skeleton(log *engine.Log, accepted func(i int)) bool {
+// A first session kept goes on as a worker: its sink, whose target is the
+// directory the workers write into, takes batches as theirs do.
+func (l *legacy) Skeleton(log *engine.Log, accepted func(i int), keep bool) (engine.Worker, bool) {
 	view := l.plan.NewView()
 	view.ShowDirs(func(int) bool { return true })
 	view.Listed = accepted
-	err := l.sendDirs(log, l.first, l.cmd, view, func() int { return view.Opened })
-	return err == nil || errors.Is(err, ErrIncomplete)
+	if !keep {
+		err := l.sendDirs(log, l.first, l.cmd, view, func() int { return view.Opened })
+		return nil, err == nil || errors.Is(err, ErrIncomplete)
+	}
+	w := &worker{l: l, p: l.first, cmd: l.cmd, view: view, key: -1}
+	// Until the first batch, a message is about the directory last opened.
+	w.sender = l.sender(l.first, view, &w.msgs, func() int {
+		if w.key < 0 {
+			return view.Opened
+		}
+		return w.key
+	})
+	l.sendDirOperands(w.sender, view)
+	if w.sender.Sync() != nil {
+		w.Close(log)
+		return nil, false
+	}
+	view.Listed = nil
+	return w, true
 }
 
 // Times implements engine.Backend.
@@ -196,15 +216,21 @@ func (l *legacy) Lost(log *engine.Log, key int) {
 func (l *legacy) sendDirs(log *engine.Log, p *Process, cmd string, view *engine.View, key func() int) error {
 	var msgs []engine.Message
 	s := l.sender(p, view, &msgs, key)
-	for i, e := range l.plan.Entries {
-		if e.Parent < 0 && e.Info.IsDir() && view.Shown(i) && s.Send(e.Path) != nil {
-			break
-		}
-	}
+	l.sendDirOperands(s, view)
 	err := s.Close()
 	log.Add(msgs, err != nil && !errors.Is(err, ErrIncomplete))
 	l.finish(log, p, cmd, err)
 	return err
+}
+
+// sendDirOperands sends on s the directory operands view shows, until
+// the copy cannot go on.
+func (l *legacy) sendDirOperands(s *Sender, view *engine.View) {
+	for i, e := range l.plan.Entries {
+		if e.Parent < 0 && e.Info.IsDir() && view.Shown(i) && s.Send(e.Path) != nil {
+			return
+		}
+	}
 }
 
 // planFS is the FS a Sender of a parallel upload reads through: the
