@@ -76,13 +76,30 @@ type lease struct {
 	p    *Pool
 	ch   chan *member // buffered for every session asked for
 	owed int          // sessions asked for that did not arrive yet
+	// joined is closed once a session arrived, or none is opening: the
+	// connection is then no longer busy with opening sessions.
+	joined   chan struct{}
+	signaled bool
+}
+
+// signal closes l.joined, once. p.mu is held.
+func (l *lease) signal() {
+	if !l.signaled {
+		l.signaled = true
+		close(l.joined)
+	}
 }
 
 // lease asks for up to n sessions.
 func (p *Pool) lease(n int) *lease {
-	l := &lease{p: p, ch: make(chan *member, n)}
+	l := &lease{p: p, ch: make(chan *member, n), joined: make(chan struct{})}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer func() {
+		if len(l.ch) > 0 || p.pending == 0 {
+			l.signal()
+		}
+	}()
 	for ; n > 0 && len(p.idle) > 0; n-- {
 		l.ch <- p.idle[len(p.idle)-1]
 		p.idle = p.idle[:len(p.idle)-1]
@@ -109,6 +126,11 @@ func (p *Pool) grow() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pending--
+	if p.pending == 0 {
+		for _, l := range p.waiting {
+			l.signal()
+		}
+	}
 	if err != nil {
 		p.opened--
 		p.refused = true
@@ -129,6 +151,7 @@ func (p *Pool) keep(m *member, from *lease) {
 			continue
 		}
 		l.ch <- m
+		l.signal()
 		if l.owed--; l.owed == 0 {
 			p.waiting = slices.Delete(p.waiting, i, i+1)
 		}

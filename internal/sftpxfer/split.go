@@ -92,7 +92,7 @@ func (x *Transfer) sendSplit(f *sftp.File, local *os.File, size int64) (int64, e
 		}
 		return put(g), func() error { return g.Close(x.Ctx) }, nil
 	}
-	return x.split(size, put(f), join)
+	return x.split(size, put(f), join, true)
 }
 
 // fetchSplit is fetch over several sessions: f is the remote file opened
@@ -120,7 +120,7 @@ func (x *Transfer) fetchSplit(f *sftp.File, local *os.File, size int64) (int64, 
 		}
 		return get(g), func() error { return g.Close(x.Ctx) }, nil
 	}
-	return x.split(size, get(f), join)
+	return x.split(size, get(f), join, false)
 }
 
 // splitter hands out the ranges of one file and keeps how it ended.
@@ -197,7 +197,12 @@ func (s *splitter) work(ctx context.Context, p part) {
 // bytes from 0 that surely arrived and the first failure. A broken extra
 // session fails the file, not the connection: its loss is worded as a
 // lost connection of the file.
-func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
+//
+// With ramp (an upload), the first session runs one worker until another
+// session arrives or none is opening: a full window of data ahead of them
+// in the connection's one stream held their opening back by up to a second
+// at 50 ms, while one worker's range lets them through.
+func (x *Transfer) split(size int64, first part, join joiner, ramp bool) (int64, error) {
 	ctx, cancel := context.WithCancel(x.Ctx)
 	defer cancel()
 	s := &splitter{cancel: cancel, end: size}
@@ -211,7 +216,11 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	ended := make(chan struct{}, splitSessions)
 	running := 1
 	go func() {
-		s.session(ctx, first)
+		wait := l.joined
+		if !ramp {
+			wait = nil
+		}
+		s.session(ctx, first, wait)
 		noMore()
 		ended <- struct{}{}
 	}()
@@ -237,11 +246,21 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	return s.end, s.err
 }
 
-// session runs workersPerSession workers with p until no range is left.
-func (s *splitter) session(ctx context.Context, p part) {
+// session runs workersPerSession workers with p until no range is left;
+// with wait not nil, all but one start once it is closed.
+func (s *splitter) session(ctx context.Context, p part, wait <-chan struct{}) {
 	var wg sync.WaitGroup
-	for range workersPerSession {
-		wg.Go(func() { s.work(ctx, p) })
+	for i := range workersPerSession {
+		wg.Go(func() {
+			if i > 0 && wait != nil {
+				select {
+				case <-wait:
+				case <-ctx.Done():
+					return
+				}
+			}
+			s.work(ctx, p)
+		})
 	}
 	wg.Wait()
 }
@@ -268,7 +287,7 @@ func (s *splitter) extra(ctx, joinCtx context.Context, c *sftp.Client, join join
 	s.session(ctx, func(ctx context.Context, off, n int64) (int64, error) {
 		done, err := p(ctx, off, n)
 		return done, fileErr(err)
-	})
+	}, nil)
 	if err := finish(); err != nil && !errors.Is(err, context.Canceled) {
 		s.fail(fileErr(err))
 	}
