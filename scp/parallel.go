@@ -42,9 +42,16 @@ func (l *legacy) sender(p *Process, view *engine.View, msgs *[]engine.Message, k
 	return NewSender(l.ctx, p.Stdout, p.Stdin, &planFS{view: view, files: l.files}, opt)
 }
 
-// finish ends a session after its Sender is done: err is its result.
-func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
+// endInput sends what s holds and ends the sink's input, before its last
+// replies are read: they and the sink's exit then come in one round trip.
+func endInput(s *Sender, p *Process) {
+	s.s.flush()
 	p.Stdin.Close()
+}
+
+// finish ends a session after its Sender is done and its input ended: err
+// is its result.
+func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
 	if err != nil {
 		l.fail()
 		if err != ErrIncomplete {
@@ -79,7 +86,8 @@ type worker struct {
 	started bool   // its first reply was \0: the target is a directory
 	refusal string // otherwise, what the remote said, if anything
 	msgs    []engine.Message
-	key     int // the batch under way: what a message belongs to
+	key     int  // the batch under way: what a message belongs to
+	sent    bool // a batch went: its answers come before the next
 }
 
 // Workers implements engine.Backend: it opens the sessions at once, keeping
@@ -137,10 +145,14 @@ func (l *legacy) keepStarted(ws []*worker) (started []engine.Worker, notDir bool
 	return started, notDir && tried > 0 && len(started) == 0
 }
 
-// Send implements engine.Worker: it sends the paths that hold the batch's
-// files, then waits for the sink's last reply, so that its messages are
-// all in.
+// Send implements engine.Worker: it waits for the sink's last reply to
+// the previous batch, so that its messages are all in, then sends the
+// paths that hold the batch's files.
 func (w *worker) Send(b engine.Batch) bool {
+	if w.sent && w.sender.Sync() != nil {
+		return false
+	}
+	w.sent = true
 	w.key = b.Key
 	w.view.ShowFiles(b.Files)
 	for _, path := range b.Paths {
@@ -148,11 +160,12 @@ func (w *worker) Send(b engine.Batch) bool {
 			return false
 		}
 	}
-	return w.sender.Sync() == nil
+	return true
 }
 
 // Close implements engine.Worker.
 func (w *worker) Close(log *engine.Log) {
+	endInput(w.sender, w.p)
 	err := w.sender.Close()
 	log.Add(w.msgs, err != nil && !errors.Is(err, ErrIncomplete))
 	w.l.finish(log, w.p, w.cmd, err)
@@ -217,6 +230,7 @@ func (l *legacy) sendDirs(log *engine.Log, p *Process, cmd string, view *engine.
 	var msgs []engine.Message
 	s := l.sender(p, view, &msgs, key)
 	l.sendDirOperands(s, view)
+	endInput(s, p)
 	err := s.Close()
 	log.Add(msgs, err != nil && !errors.Is(err, ErrIncomplete))
 	l.finish(log, p, cmd, err)

@@ -43,10 +43,12 @@ type Backend interface {
 
 // A Worker is one session of the files step.
 type Worker interface {
-	// Send sends a batch and waits until the remote has answered for all
-	// of it; false means the copy cannot go on.
+	// Send sends a batch, once the remote has answered for all of the
+	// previous one, so that each message is known to be about its batch;
+	// false means the copy cannot go on.
 	Send(b Batch) bool
-	// Close ends the session, adding its messages to log.
+	// Close ends the session once the remote has answered for its last
+	// batch, adding its messages to log.
 	Close(log *Log)
 	// Abort ends a session that was never given a batch.
 	Abort()
