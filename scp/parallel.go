@@ -42,9 +42,16 @@ func (l *legacy) sender(p *Process, view *engine.View, msgs *[]engine.Message, k
 	return NewSender(l.ctx, p.Stdout, p.Stdin, &planFS{view: view, files: l.files}, opt)
 }
 
-// finish ends a session after its Sender is done: err is its result.
-func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
+// endInput sends what s holds and ends the sink's input, before its last
+// replies are read: they and the sink's exit then come in one round trip.
+func endInput(s *Sender, p *Process) {
+	s.s.flush()
 	p.Stdin.Close()
+}
+
+// finish ends a session after its Sender is done and its input ended: err
+// is its result.
+func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
 	if err != nil {
 		l.fail()
 		if err != ErrIncomplete {
@@ -73,12 +80,14 @@ func (l *legacy) fail() {
 type worker struct {
 	l       *legacy
 	p       *Process
+	cmd     string // its remote command
 	sender  *Sender
 	view    *engine.View
 	started bool   // its first reply was \0: the target is a directory
 	refusal string // otherwise, what the remote said, if anything
 	msgs    []engine.Message
-	key     int // the batch under way: what a message belongs to
+	key     int  // the batch under way: what a message belongs to
+	sent    bool // a batch went: its answers come before the next
 }
 
 // Workers implements engine.Backend: it opens the sessions at once, keeping
@@ -86,11 +95,9 @@ type worker struct {
 // whether the target is a directory. Their messages so far are dropped: a
 // serial copy has no such session.
 //
-// One connection, because more did not pay: sshd does not turn off Nagle's
-// algorithm for exec sessions, so the small replies of all sessions of a
-// connection go out at most once per round trip, and a second connection
-// costs a login and its own sshd process (measured: 200 files at 50 ms,
-// 2.8 s with 9 sessions on one connection, 3.5 s with 19 on two).
+// One connection, because more did not pay: a second connection costs a
+// login and its own sshd process (measured: 200 files at 50 ms, 2.8 s with
+// 9 sessions on one connection, 3.5 s with 19 on two).
 func (l *legacy) Workers(n int) ([]engine.Worker, bool) {
 	ws := make([]*worker, n)
 	var wg sync.WaitGroup
@@ -100,7 +107,7 @@ func (l *legacy) Workers(n int) ([]engine.Worker, bool) {
 			if err != nil {
 				return
 			}
-			w := &worker{l: l, p: p, view: l.plan.NewView()}
+			w := &worker{l: l, p: p, cmd: l.workerCmd, view: l.plan.NewView()}
 			w.sender = l.sender(p, w.view, &w.msgs, func() int { return w.key })
 			w.started = w.sender.Sync() == nil
 			if !w.started && len(w.msgs) > 0 {
@@ -136,10 +143,14 @@ func (l *legacy) keepStarted(ws []*worker) (started []engine.Worker, notDir bool
 	return started, notDir && tried > 0 && len(started) == 0
 }
 
-// Send implements engine.Worker: it sends the paths that hold the batch's
-// files, then waits for the sink's last reply, so that its messages are
-// all in.
+// Send implements engine.Worker: it waits for the sink's last reply to
+// the previous batch, so that its messages are all in, then sends the
+// paths that hold the batch's files.
 func (w *worker) Send(b engine.Batch) bool {
+	if w.sent && w.sender.Sync() != nil {
+		return false
+	}
+	w.sent = true
 	w.key = b.Key
 	w.view.ShowFiles(b.Files)
 	for _, path := range b.Paths {
@@ -147,14 +158,15 @@ func (w *worker) Send(b engine.Batch) bool {
 			return false
 		}
 	}
-	return w.sender.Sync() == nil
+	return true
 }
 
 // Close implements engine.Worker.
 func (w *worker) Close(log *engine.Log) {
+	endInput(w.sender, w.p)
 	err := w.sender.Close()
 	log.Add(w.msgs, err != nil && !errors.Is(err, ErrIncomplete))
-	w.l.finish(log, w.p, w.l.workerCmd, err)
+	w.l.finish(log, w.p, w.cmd, err)
 }
 
 // Abort implements engine.Worker.
@@ -165,12 +177,31 @@ func (w *worker) Abort() {
 }
 
 // Skeleton implements engine.Backend: every directory on the first session.
-func (l *legacy) Skeleton(log *engine.Log, accepted func(i int)) bool {
+// A first session kept goes on as a worker: its sink, whose target is the
+// directory the workers write into, takes batches as theirs do.
+func (l *legacy) Skeleton(log *engine.Log, accepted func(i int), keep bool) (engine.Worker, bool) {
 	view := l.plan.NewView()
 	view.ShowDirs(func(int) bool { return true })
 	view.Listed = accepted
-	err := l.sendDirs(log, l.first, l.cmd, view, func() int { return view.Opened })
-	return err == nil || errors.Is(err, ErrIncomplete)
+	if !keep {
+		err := l.sendDirs(log, l.first, l.cmd, view, func() int { return view.Opened })
+		return nil, err == nil || errors.Is(err, ErrIncomplete)
+	}
+	w := &worker{l: l, p: l.first, cmd: l.cmd, view: view, key: -1}
+	// Until the first batch, a message is about the directory last opened.
+	w.sender = l.sender(l.first, view, &w.msgs, func() int {
+		if w.key < 0 {
+			return view.Opened
+		}
+		return w.key
+	})
+	l.sendDirOperands(w.sender, view)
+	if w.sender.Sync() != nil {
+		w.Close(log)
+		return nil, false
+	}
+	view.Listed = nil
+	return w, true
 }
 
 // Times implements engine.Backend.
@@ -196,15 +227,22 @@ func (l *legacy) Lost(log *engine.Log, key int) {
 func (l *legacy) sendDirs(log *engine.Log, p *Process, cmd string, view *engine.View, key func() int) error {
 	var msgs []engine.Message
 	s := l.sender(p, view, &msgs, key)
-	for i, e := range l.plan.Entries {
-		if e.Parent < 0 && e.Info.IsDir() && view.Shown(i) && s.Send(e.Path) != nil {
-			break
-		}
-	}
+	l.sendDirOperands(s, view)
+	endInput(s, p)
 	err := s.Close()
 	log.Add(msgs, err != nil && !errors.Is(err, ErrIncomplete))
 	l.finish(log, p, cmd, err)
 	return err
+}
+
+// sendDirOperands sends on s the directory operands view shows, until
+// the copy cannot go on.
+func (l *legacy) sendDirOperands(s *Sender, view *engine.View) {
+	for i, e := range l.plan.Entries {
+		if e.Parent < 0 && e.Info.IsDir() && view.Shown(i) && s.Send(e.Path) != nil {
+			return
+		}
+	}
 }
 
 // planFS is the FS a Sender of a parallel upload reads through: the

@@ -22,6 +22,7 @@ import (
 type settings struct {
 	programs map[string]string // "scp" and "sftp": SCP and SFTP, "" to build
 	filter   *regexp.Regexp
+	tools    *regexp.Regexp // BENCH_TOOLS; the baselines always run
 	runs     int
 	rtt      time.Duration
 }
@@ -31,6 +32,9 @@ func readSettings(t *testing.T) settings {
 	var err error
 	if s.filter, err = regexp.Compile(os.Getenv("BENCH")); err != nil {
 		t.Fatalf("BENCH: %v", err)
+	}
+	if s.tools, err = regexp.Compile(os.Getenv("BENCH_TOOLS")); err != nil {
+		t.Fatalf("BENCH_TOOLS: %v", err)
 	}
 	if v := os.Getenv("BENCH_RUNS"); v != "" {
 		if s.runs, err = strconv.Atoi(v); err != nil || s.runs < 1 {
@@ -212,17 +216,33 @@ Host *
 	return p
 }
 
-// toolsFor returns the tools that run on sc: the sftp ones only copy
-// single files.
+// toolsFor returns the tools that run on sc: those BENCH_TOOLS selects
+// and the baselines their ratios need; the sftp ones only copy single
+// files.
 func (b *bench) toolsFor(sc scenario) []tool {
 	tree := b.want[sc.input][sc.input].dir
 	var out []tool
 	for _, tl := range b.tools {
-		if !tl.sftp || !tree {
+		if b.wanted(tl) && (!tl.sftp || !tree) {
 			out = append(out, tl)
 		}
 	}
 	return out
+}
+
+// wanted reports whether BENCH_TOOLS selects tl, or a tool whose ratios
+// need tl as their baseline.
+func (b *bench) wanted(tl tool) bool {
+	if b.settings.tools.MatchString(tl.name) {
+		return true
+	}
+	for _, o := range b.tools {
+		if o.name != tl.name && b.settings.tools.MatchString(o.name) &&
+			(tl.name == baseline && !o.sftp || tl.name == sftpBaseline && o.sftp) {
+			return true
+		}
+	}
+	return false
 }
 
 // run runs every tool on sc, alternating, settings.runs times each,

@@ -21,6 +21,7 @@
 //	SCP         the scp under test (absolute path; default: ./cmd/scp built into a temporary directory)
 //	SFTP        the sftp under test (likewise, ./cmd/sftp)
 //	BENCH       a regular expression: only the scenarios whose names match
+//	BENCH_TOOLS a regular expression: only the tools whose names match, and their baselines
 //	BENCH_RUNS  runs per tool and scenario (default 3)
 //	BENCH_RTT   the round-trip time of the "wan" scenarios (default 50ms)
 //

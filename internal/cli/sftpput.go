@@ -39,6 +39,9 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			if c = r.openSFTPOr(tgt, func() { r.toRemote(sources[i:], tgt) }); c == nil {
 				return
 			}
+			if c.pool != nil && bigFile(sources[i:]) {
+				c.pool.Warm()
+			}
 		}
 		if op.Remote {
 			r.throughLocal(c, op, tgt.Path)
@@ -46,6 +49,20 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			r.sourceSFTP(c, s, tgt.Path)
 		}
 	}
+}
+
+// bigFile reports whether a local operand among sources is a file that
+// will be split across sessions.
+func bigFile(sources []string) bool {
+	for _, s := range sources {
+		if op, err := ParseOperand(s); err != nil || op.Remote {
+			continue
+		}
+		if st, err := os.Stat(s); err == nil && st.Mode().IsRegular() && sftpxfer.Big(st.Size()) {
+			return true
+		}
+	}
+	return false
 }
 
 // sourceSFTP is source_sftp: it uploads the local file or tree src to

@@ -29,8 +29,11 @@ type Backend interface {
 	// Skeleton sends every directory of the plan on the first session, as
 	// a serial copy would (creating the target from a single directory
 	// operand when workers could not go into it), calling accepted for each
-	// the remote accepted. It reports whether the copy goes on.
-	Skeleton(log *Log, accepted func(i int)) bool
+	// the remote accepted. It reports whether the copy goes on. With keep,
+	// the first session is not ended: once the remote has answered for
+	// every directory, it is returned as one more worker of the files step
+	// (nil when the copy does not go on).
+	Skeleton(log *Log, accepted func(i int), keep bool) (first Worker, ok bool)
 	// Times sends again, on a session of its own, each directory for which
 	// keep is true: each gets its mode and, at its end, its times.
 	Times(log *Log, keep func(i int) bool)
@@ -40,10 +43,12 @@ type Backend interface {
 
 // A Worker is one session of the files step.
 type Worker interface {
-	// Send sends a batch and waits until the remote has answered for all
-	// of it; false means the copy cannot go on.
+	// Send sends a batch, once the remote has answered for all of the
+	// previous one, so that each message is known to be about its batch;
+	// false means the copy cannot go on.
 	Send(b Batch) bool
-	// Close ends the session, adding its messages to log.
+	// Close ends the session once the remote has answered for its last
+	// batch, adding its messages to log.
 	Close(log *Log)
 	// Abort ends a session that was never given a batch.
 	Abort()
@@ -91,6 +96,9 @@ const (
 //     takes its tree out of the plan, as a serial sink's refusal would;
 //  3. files: the workers take batches of files in plan order, each sent
 //     with the directories around it, which exist and are left as they are;
+//     when the workers went into the target, the first session is one of
+//     them (its sink, like theirs, writes into that directory), so that no
+//     round trip is spent ending it before the files move;
 //  4. times (Preserve): every directory is sent again, which sets its mode
 //     and, at its end, its times, once nothing more is written in it.
 //
@@ -106,13 +114,16 @@ func Upload(b Backend, plan *Plan, o Options) *Log {
 			return nil
 		}
 	}
-	if !b.Skeleton(s.log, func(i int) { s.accepted[i] = true }) {
+	first, ok := b.Skeleton(s.log, func(i int) { s.accepted[i] = true }, s.intoTarget)
+	if !ok {
 		for _, w := range workers {
 			w.Abort()
 		}
 		return s.log
 	}
-	if !s.intoTarget && s.accepted[0] {
+	if first != nil {
+		workers = append([]Worker{first}, workers...)
+	} else if !s.intoTarget && s.accepted[0] {
 		// The target exists now: the workers go in again.
 		if workers, _ = b.Workers(s.workers()); len(workers) == 0 {
 			b.Lost(s.log, len(plan.Entries))

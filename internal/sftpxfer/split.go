@@ -15,12 +15,11 @@ import (
 // 32 MiB/s measured at 50 ms, whatever the link. A file of at least
 // splitThreshold bytes is therefore cut into ranges of rangeSize that
 // several sessions of the connection move at once. The numbers come from
-// `make bench` (the "ours -s" rows; figures in the README), taken on a
-// 2-core machine under a load of 6 to 10: 256 MiB at 50 ms took 0.40-0.46
-// of scp -O's time with 4 sessions, against 0.97-1.0 with one; 3 sessions
-// were slower, 6 and 8 no faster (sshd, one process per connection,
-// decrypts everything); ranges of 1 MiB were as fast as 2, 4 or 8 MiB and
-// hold the least memory.
+// `make bench` (the "ours -s" rows; figures in the README) on a 2-core
+// machine under load: 256 MiB at 50 ms moved at 104-108 MiB/s once all
+// sessions had joined with 4 sessions of 2 workers, 133-141 with 4 of 4
+// and 176-188 with 6 of 4; 8 sessions were no faster than 6. Ranges of
+// 1 MiB were as fast as 2, 4 or 8 MiB and hold the least memory.
 var (
 	// splitThreshold is a file that takes about a second on one channel
 	// at 50 ms. Smaller files gain little: the other sessions need 4 or 5
@@ -30,25 +29,32 @@ var (
 	splitThreshold int64 = 32 << 20
 	// rangeSize is what one worker asks for at a time. A worker keeps at
 	// most one range in flight, so a download holds at most splitSessions
-	// × workersPerSession × rangeSize = 8 MiB of data that has not reached
-	// the disk yet: with two workers, each session still has its 2 MiB
-	// window's worth asked for. A variable for the tests.
+	// × workersPerSession × rangeSize = 24 MiB of data that has not
+	// reached the disk yet (peak RSS 28 MiB at 50 ms). A variable for the
+	// tests.
 	rangeSize int64 = 1 << 20
 )
 
 const (
 	// splitSessions is K, the sessions a big file moves on, the
-	// Transfer's own included.
-	splitSessions = 4
-	// workersPerSession keeps a session's window full while one of its
-	// workers waits for the last replies of its range.
-	workersPerSession = 2
+	// Transfer's own included; with sshd's default MaxSessions of 10,
+	// it leaves room for others.
+	splitSessions = 6
+	// workersPerSession keeps a session's window full: a worker drains
+	// its range's last replies before it asks for the next range, so
+	// each session has twice its 2 MiB window asked for, and some of it
+	// always waiting at the server.
+	workersPerSession = 4
 )
+
+// Big reports whether a file of size bytes is big enough to be split
+// across sessions when a whole copy of it has a Pool.
+func Big(size int64) bool { return size >= splitThreshold }
 
 // splits reports whether the copy of size bytes from offset goes over
 // several sessions: only whole copies of big files, and only with a Pool.
 func (x *Transfer) splits(offset, size int64) bool {
-	return x.Split != nil && offset == 0 && size >= splitThreshold
+	return x.Split != nil && offset == 0 && Big(size)
 }
 
 // part moves the range of n bytes at off over one session and returns
@@ -86,7 +92,7 @@ func (x *Transfer) sendSplit(f *sftp.File, local *os.File, size int64) (int64, e
 		}
 		return put(g), func() error { return g.Close(x.Ctx) }, nil
 	}
-	return x.split(size, put(f), join)
+	return x.split(size, put(f), join, true)
 }
 
 // fetchSplit is fetch over several sessions: f is the remote file opened
@@ -114,7 +120,7 @@ func (x *Transfer) fetchSplit(f *sftp.File, local *os.File, size int64) (int64, 
 		}
 		return get(g), func() error { return g.Close(x.Ctx) }, nil
 	}
-	return x.split(size, get(f), join)
+	return x.split(size, get(f), join, false)
 }
 
 // splitter hands out the ranges of one file and keeps how it ended.
@@ -191,7 +197,12 @@ func (s *splitter) work(ctx context.Context, p part) {
 // bytes from 0 that surely arrived and the first failure. A broken extra
 // session fails the file, not the connection: its loss is worded as a
 // lost connection of the file.
-func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
+//
+// With ramp (an upload), the first session runs one worker until another
+// session arrives or none is opening: a full window of data ahead of them
+// in the connection's one stream held their opening back by up to a second
+// at 50 ms, while one worker's range lets them through.
+func (x *Transfer) split(size int64, first part, join joiner, ramp bool) (int64, error) {
 	ctx, cancel := context.WithCancel(x.Ctx)
 	defer cancel()
 	s := &splitter{cancel: cancel, end: size}
@@ -205,7 +216,11 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	ended := make(chan struct{}, splitSessions)
 	running := 1
 	go func() {
-		s.session(ctx, first)
+		wait := l.joined
+		if !ramp {
+			wait = nil
+		}
+		s.session(ctx, first, wait)
 		noMore()
 		ended <- struct{}{}
 	}()
@@ -231,11 +246,21 @@ func (x *Transfer) split(size int64, first part, join joiner) (int64, error) {
 	return s.end, s.err
 }
 
-// session runs workersPerSession workers with p until no range is left.
-func (s *splitter) session(ctx context.Context, p part) {
+// session runs workersPerSession workers with p until no range is left;
+// with wait not nil, all but one start once it is closed.
+func (s *splitter) session(ctx context.Context, p part, wait <-chan struct{}) {
 	var wg sync.WaitGroup
-	for range workersPerSession {
-		wg.Go(func() { s.work(ctx, p) })
+	for i := range workersPerSession {
+		wg.Go(func() {
+			if i > 0 && wait != nil {
+				select {
+				case <-wait:
+				case <-ctx.Done():
+					return
+				}
+			}
+			s.work(ctx, p)
+		})
 	}
 	wg.Wait()
 }
@@ -262,7 +287,7 @@ func (s *splitter) extra(ctx, joinCtx context.Context, c *sftp.Client, join join
 	s.session(ctx, func(ctx context.Context, off, n int64) (int64, error) {
 		done, err := p(ctx, off, n)
 		return done, fileErr(err)
-	})
+	}, nil)
 	if err := finish(); err != nil && !errors.Is(err, context.Canceled) {
 		s.fail(fileErr(err))
 	}

@@ -419,3 +419,123 @@ func TestSplitInterrupted(t *testing.T) {
 		})
 	}
 }
+
+// heldOpener opens sessions without a server (the pool never speaks to
+// them) once release is closed, counting the opens asked for and ended.
+type heldOpener struct {
+	release chan struct{}
+	refuse  bool // every open fails, as past a full MaxSessions
+	asked   atomic.Int32
+	ended   atomic.Int32
+}
+
+func (o *heldOpener) open(ctx context.Context) (*sftp.Client, func(), error) {
+	o.asked.Add(1)
+	select {
+	case <-o.release:
+		if o.refuse {
+			return nil, nil, errors.New("ssh: rejected: connect failed (open failed)")
+		}
+		return nil, func() { o.ended.Add(1) }, nil
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+}
+
+// take waits for n sessions of l.
+func take(l *lease, n int) []*member {
+	var got []*member
+	for range n {
+		got = append(got, <-l.ch)
+	}
+	return got
+}
+
+// joinedYet reports whether l was told that the opening is over.
+func joinedYet(l *lease) bool {
+	select {
+	case <-l.joined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Sessions still opening, for Warm or for a lease returned since, go to
+// the leases waiting, oldest first, and never open twice over; a lease
+// hears (joined) once one arrived or none is opening.
+func TestPoolLeases(t *testing.T) {
+	extra := splitSessions - 1
+	tests := []struct {
+		name   string
+		refuse bool
+		run    func(p *Pool, o *heldOpener)
+	}{
+		{"warm, then a lease", false, func(p *Pool, o *heldOpener) {
+			p.Warm()
+			l := p.lease(extra)
+			if joinedYet(l) {
+				t.Error("joined while every session is still opening")
+			}
+			close(o.release)
+			take(l, extra)
+			if !joinedYet(l) {
+				t.Error("not joined once sessions arrived")
+			}
+			l.done()
+		}},
+		{"refused", true, func(p *Pool, o *heldOpener) {
+			l := p.lease(extra)
+			close(o.release)
+			<-l.joined
+			l.done()
+			if l := p.lease(extra); !joinedYet(l) || len(l.ch) != 0 {
+				t.Errorf("lease after a refusal: joined %v with %d sessions; want joined with none", joinedYet(l), len(l.ch))
+			}
+		}},
+		{"a lease, then warm", false, func(p *Pool, o *heldOpener) {
+			l := p.lease(2)
+			p.Warm()
+			close(o.release)
+			for _, m := range take(l, 2) {
+				l.give(m, false)
+			}
+			l.done()
+			p.opening.Wait()
+			if l := p.lease(extra); len(l.ch) != extra {
+				t.Errorf("second lease: %d sessions at once, want %d", len(l.ch), extra)
+			}
+		}},
+		{"two leases waiting", false, func(p *Pool, o *heldOpener) {
+			a := p.lease(extra)
+			b := p.lease(extra)
+			close(o.release)
+			got := take(a, extra)
+			for _, m := range got {
+				a.give(m, false)
+			}
+			a.done()
+			take(b, extra)
+			b.done()
+		}},
+		{"returned before its sessions open", false, func(p *Pool, o *heldOpener) {
+			p.lease(extra).done()
+			close(o.release)
+			p.opening.Wait()
+			if l := p.lease(extra); len(l.ch) != extra {
+				t.Errorf("next lease: %d sessions at once, want %d", len(l.ch), extra)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &heldOpener{release: make(chan struct{}), refuse: tt.refuse}
+			p := NewPool(o.open)
+			tt.run(p, o)
+			p.Close()
+			if got := o.asked.Load(); got != int32(extra) {
+				t.Errorf("%d sessions opened, want %d", got, extra)
+			}
+		})
+	}
+}
