@@ -19,6 +19,7 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 	}()
 	if len(sources) > 1 && r.sftpFiles() > 1 && allLocal(sources) {
 		if c = r.openSFTPOr(tgt, func() { r.toRemote(sources, tgt) }); c != nil {
+			warm(c, sources)
 			r.sourcesSFTP(c, sources, tgt.Path)
 		}
 		return
@@ -39,15 +40,21 @@ func (r *run) toRemoteSFTP(sources []string, tgt Operand) {
 			if c = r.openSFTPOr(tgt, func() { r.toRemote(sources[i:], tgt) }); c == nil {
 				return
 			}
-			if c.pool != nil && bigFile(sources[i:]) {
-				c.pool.Warm()
-			}
+			warm(c, sources[i:])
 		}
 		if op.Remote {
 			r.throughLocal(c, op, tgt.Path)
 		} else {
 			r.sourceSFTP(c, s, tgt.Path)
 		}
+	}
+}
+
+// warm opens c's extra sessions now when a local operand among sources
+// is a file that will be split across them.
+func warm(c *sftpConn, sources []string) {
+	if c.pool != nil && bigFile(sources) {
+		c.pool.Warm()
 	}
 }
 
