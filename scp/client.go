@@ -217,7 +217,7 @@ func (c *Client) send(ctx context.Context, fsys FS, tree engine.Tree, paths []st
 	cmd := remoteCommand(flags, "-t", target, o.Expand)
 	var par *parallelUpload
 	if plan := o.plan(tree, paths); plan != nil {
-		par = &parallelUpload{plan: plan, files: fsys, workerCmd: remoteCommand(o.flags()+" -d", "-t", target, o.Expand), mustBeDir: len(paths) > 1, workers: o.Sessions - 1}
+		par = &parallelUpload{plan: plan, files: fsys, workerCmd: remoteCommand(o.flags()+" -d", "-t", target, o.Expand), mustBeDir: len(paths) > 1, workers: o.Sessions - 1, progress: o.Progress, raw: o.RawMessages}
 	} else if engine.SerialDeclined(ctx) {
 		return engine.ErrDeclined
 	}

@@ -41,10 +41,12 @@ type Backend interface {
 // A Worker is one session of the files step.
 type Worker interface {
 	// Send sends a batch and waits until the remote has answered for all
-	// of it; false means the copy cannot go on.
-	Send(b Batch) bool
-	// Close ends the session, adding its messages to log.
-	Close(log *Log)
+	// of it, adding what the session says to book, which the view it
+	// sends through moves (View.Book); false means the copy cannot go on.
+	Send(b Batch, book *Book) bool
+	// Close ends the session, adding its last messages to book, and
+	// closes book.
+	Close(book *Book)
 	// Abort ends a session that was never given a batch.
 	Abort()
 }
@@ -94,36 +96,38 @@ const (
 //  4. times (Preserve): every directory is sent again, which sets its mode
 //     and, at its end, its times, once nothing more is written in it.
 //
-// It returns the log of the copy, to be released, or nil, having left the
-// first session untouched, when the copy is better serial.
-func Upload(b Backend, plan *Plan, o Options) *Log {
-	s := &scheduler{b: b, plan: plan, o: o, log: NewLog(), accepted: make([]bool, len(plan.Entries))}
+// The copy's messages go to log, which releases them during the files
+// step as their place is settled; the caller releases the rest. Upload
+// reports false, having left the first session and log untouched, when
+// the copy is better serial.
+func Upload(b Backend, plan *Plan, log *Log, o Options) bool {
+	s := &scheduler{b: b, plan: plan, o: o, log: log, accepted: make([]bool, len(plan.Entries))}
 	workers, notDir := b.Workers(s.workers())
 	s.intoTarget = len(workers) > 0
 	if !s.intoTarget {
 		op := plan.Entries[0]
 		if !notDir || o.MustBeDir || o.Preserve || op.End != len(plan.Entries) || !op.Info.IsDir() {
-			return nil
+			return false
 		}
 	}
-	if !b.Skeleton(s.log, func(i int) { s.accepted[i] = true }) {
+	if !b.Skeleton(log, func(i int) { s.accepted[i] = true }) {
 		for _, w := range workers {
 			w.Abort()
 		}
-		return s.log
+		return true
 	}
 	if !s.intoTarget && s.accepted[0] {
 		// The target exists now: the workers go in again.
 		if workers, _ = b.Workers(s.workers()); len(workers) == 0 {
-			b.Lost(s.log, len(plan.Entries))
-			return s.log
+			b.Lost(log, len(plan.Entries))
+			return true
 		}
 	}
 	s.moveFiles(workers)
-	if o.Preserve && !s.log.ended() {
-		b.Times(s.log, func(i int) bool { return s.accepted[i] })
+	if o.Preserve && !log.ended() {
+		b.Times(log, func(i int) bool { return s.accepted[i] })
 	}
-	return s.log
+	return true
 }
 
 type scheduler struct {
@@ -190,28 +194,48 @@ func (s *scheduler) sendPath(i int) string {
 
 // moveFiles runs the batches on the workers, each taking the next batch
 // when it is done with one, until all are done or a copy cannot go on.
+// Meanwhile it releases the messages whose place is settled, from the
+// caller's goroutine.
 func (s *scheduler) moveFiles(workers []Worker) {
 	if len(workers) == 0 {
 		return // the target refused the directory: nothing goes in
 	}
 	queue := s.batches(len(workers))
-	var next atomic.Int64
+	keys := make([]int, len(queue))
+	for i, b := range queue {
+		keys[i] = b.Key
+	}
+	s.log.Deal(keys)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for _, w := range workers {
+		book := s.log.Book(idle)
 		wg.Go(func() {
 			for !stop.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= len(queue) {
+				i := book.Take()
+				if i < 0 {
 					break
 				}
-				if !w.Send(queue[i]) {
+				if !w.Send(queue[i], book) {
 					stop.Store(true)
 					break
 				}
 			}
-			w.Close(s.log)
+			w.Close(book)
 		})
 	}
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	for {
+		select {
+		case <-s.log.Changed():
+			s.log.Flush()
+		case <-done:
+			s.log.Flush()
+			return
+		}
+	}
 }

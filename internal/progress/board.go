@@ -3,6 +3,8 @@ package progress
 import (
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,155 +12,208 @@ import (
 )
 
 // A Board is the meter of a copy that moves several files at once: one live line for the whole transfer,
-// drawn by progressbar (files done of the total, bytes, rate, time), and above it each file's final line as
-// OpenSSH's meter leaves it, printed in the order a serial copy would have printed them, whatever order
-// the files end in. Its methods may be called from several goroutines.
+// drawn by progressbar (files done of the total, bytes, rate, elapsed and left) four times a second and at
+// each resize, and each file's final line as OpenSSH's meter leaves it, which its Finish hands back for
+// the copy to show in a serial copy's order. Every line it writes first takes the live line away, so that
+// the terminal ends as a serial copy leaves it. Like the meter, it draws nothing outside the terminal's
+// foreground process group.
 type Board struct {
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar // the live line
-	w     io.Writer                // where the finished lines go, between redraws of the live line
-	fg    func() bool
-	cols  func() int
-	now   func() time.Time
-	whole transfer
-	// keys are the files of the plan, in its order; next indexes the first
-	// one not yet settled, and lines holds the finished lines waiting for it.
-	keys    []int
-	next    int
-	settled map[int]bool
-	lines   map[int]string
-	live    bool // the live line is on screen
+	mu      sync.Mutex
+	m       *barMeter
+	bar     *progressbar.ProgressBar // the live line
+	whole   transfer                 // this board's files, added to the meter's whole transfer at Close
+	pending int64                    // bytes not yet given to bar
+	desc    string                   // bar's description
+	live    bool                     // the live line may be on screen
+	done    bool                     // closed: no live line any more
+	quit    chan struct{}            // closed to stop the drawing goroutine
+	stop    func()                   // stops it
 }
 
-// NewBoard returns a Board for files (their plan keys, in plan order) of bytes in all, drawing where m
-// draws; nil when m shows nothing (-q, no terminal), so that callers keep their quiet path.
-func NewBoard(m Meter, keys []int, bytes int64) *Board {
+// drawEvery is how often the live line is drawn: progressbar's rate and time left need no more.
+const drawEvery = redrawEvery / 4
+
+// NewBoard returns a Board for files files of bytes in all, drawing where m draws; nil when m shows
+// nothing (-q, no terminal), so that callers keep their quiet path.
+func NewBoard(m Meter, files int, bytes int64) *Board {
 	bm, ok := m.(*barMeter)
 	if !ok {
 		return nil
 	}
-	b := &Board{
-		w: bm.w, fg: bm.fg, cols: bm.cols, now: bm.now,
-		keys: keys, settled: map[int]bool{}, lines: map[int]string{},
+	t := time.NewTicker(drawEvery)
+	b := newBoard(bm, files, bytes, t.C)
+	if b.stop != nil {
+		stop := b.stop
+		b.stop = func() { stop(); t.Stop() }
+	} else {
+		b.stop = t.Stop
 	}
-	b.whole = transfer{start: b.now(), files: len(keys), bytes: bytes}
-	b.bar = progressbar.NewOptions64(max(bytes, 1), // 0 would make it a spinner
-		progressbar.OptionSetWriter(fgWriter{b}),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetWidth(20),
-		progressbar.OptionThrottle(redrawEvery/4),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetRenderBlankState(false),
-	)
-	b.describe()
 	return b
 }
 
-// fgWriter drops the live line outside the terminal's foreground, as the meter does.
-type fgWriter struct{ b *Board }
+// newBoard is NewBoard drawing at each tick; with ticks nil, only when tick is called.
+func newBoard(bm *barMeter, files int, bytes int64, ticks <-chan time.Time) *Board {
+	b := &Board{m: bm, whole: transfer{files: files, bytes: bytes}}
+	b.desc = b.description()
+	b.bar = progressbar.NewOptions64(max(bytes, 1), // 0 would make it a spinner
+		progressbar.OptionSetWriter(fitWriter{b}),
+		progressbar.OptionSetTheme(progressbar.ThemeASCII), // OpenSSH's meter is ASCII: so is its terminal's charset
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionUseIECUnits(true), // 1024 apart, as the meter's
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetDescription(b.desc),
+	)
+	var resized <-chan os.Signal
+	if bm.resized != nil {
+		resized, b.stop = bm.resized()
+	}
+	if ticks != nil || resized != nil {
+		b.quit = make(chan struct{})
+		go b.watch(ticks, resized, b.quit)
+	}
+	return b
+}
 
-func (f fgWriter) Write(p []byte) (int, error) {
-	if !f.b.fg() {
+// fitWriter writes the live line, in the foreground only, each \r-separated piece cut to the terminal's
+// width less one column, as the meter's lines are: a live line that wrapped could not be redrawn in place.
+type fitWriter struct{ b *Board }
+
+func (f fitWriter) Write(p []byte) (int, error) {
+	if !f.b.m.fg() {
 		return len(p), nil
 	}
-	return f.b.w.Write(p)
+	cols := max(f.b.m.cols()-1, 0)
+	pieces := strings.Split(string(p), "\r")
+	for i, s := range pieces {
+		pieces[i] = s[:min(len(s), cols)] // ASCII: bytes are columns
+	}
+	if _, err := io.WriteString(f.b.m.w, strings.Join(pieces, "\r")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
-// describe puts the files done of the total in front of the bar; mu is held or the Board not yet shared.
-func (b *Board) describe() {
-	b.bar.Describe(fmt.Sprintf("%d/%d files", b.whole.done, b.whole.files))
+// description is what stands in front of the bar: the files done of the total.
+func (b *Board) description() string {
+	return fmt.Sprintf("%d/%d files", b.whole.done, b.whole.files)
 }
 
-// Meter returns the meter of one worker, which moves one file at a time; current tells, at each Start,
-// the plan key of the file starting.
-func (b *Board) Meter(current func() int) Meter {
-	return &boardFile{b: b, current: current}
+// Session returns the meter of one session, which moves one file at a time.
+func (b *Board) Session() *BoardFile {
+	return &BoardFile{b: b}
 }
 
-// Settle marks keys as done with, whether their files moved or not (a file refused before its data moved
-// has no line): lines waiting for them can be printed.
-func (b *Board) Settle(keys []int) {
+// Above runs print, which writes a line for the user, with the live line taken away (until it is drawn
+// next).
+func (b *Board) Above(print func()) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, k := range keys {
-		b.settled[k] = true
-	}
-	b.release()
+	b.clearLive()
+	print()
 }
 
-// Close prints the lines still held, in order, takes the live line away and ends the transfer with the
-// meter's summary line.
+// Close takes the live line away for good and counts the board's files in the meter's whole transfer
+// (-r), whose summary the meter's EndTransfer writes after the copy's last lines.
 func (b *Board) Close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, k := range b.keys[b.next:] {
-		b.settled[k] = true
+	if b.stop != nil {
+		b.stop()
 	}
-	b.release()
+	if b.quit != nil {
+		close(b.quit)
+		b.quit = nil
+	}
 	b.clearLive()
-	if b.whole.started > 0 && b.fg() {
-		if cols := b.cols(); cols >= 3 {
-			line := b.whole.summary(b.now())
-			io.WriteString(b.w, line[:min(len(line), cols-1)]+"\n")
+	b.done = true
+	b.m.mu.Lock()
+	defer b.m.mu.Unlock()
+	if t := b.m.whole; t != nil && b.whole.started > 0 {
+		if t.started == 0 {
+			t.start = b.whole.start
 		}
-	}
-}
-
-// release prints the finished lines whose earlier files are all settled; mu is held.
-func (b *Board) release() {
-	printed := false
-	for b.next < len(b.keys) && b.settled[b.keys[b.next]] {
-		k := b.keys[b.next]
-		if line, ok := b.lines[k]; ok {
-			if !printed {
-				b.clearLive()
-				printed = true
-			}
-			if b.fg() {
-				io.WriteString(b.w, line+"\n")
-			}
-			delete(b.lines, k)
-		}
-		b.next++
-	}
-	if printed && b.next < len(b.keys) {
-		b.live = true
-		b.bar.RenderBlank()
+		t.started += b.whole.started
+		t.done += b.whole.done
+		t.moved += b.whole.moved
+		b.m.width = b.m.cols() // the summary's, as a file of the meter's own sets it
 	}
 }
 
 // clearLive takes the live line off the screen before other lines are written; mu is held.
 func (b *Board) clearLive() {
 	if b.live {
-		b.bar.Clear()
+		_ = b.bar.Clear()
 		b.live = false
 	}
 }
 
-// boardFile is one worker's meter: OpenSSH's bookkeeping for the file it moves, whose final line goes to
-// the Board. Its state is guarded by the Board's lock: Add comes from the goroutine moving data.
-type boardFile struct {
-	b       *Board
-	current func() int
-	key     int
-	name    string
-	st      meterState
-	active  bool
+// tick draws the live line as things stand, once a file has started and until the board is closed.
+func (b *Board) tick() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.draw()
 }
 
-func (f *boardFile) Start(name string, size int64) {
-	key := f.current()
+// draw is tick; mu is held.
+func (b *Board) draw() {
+	if b.done || b.whole.started == 0 {
+		return
+	}
+	if d := b.description(); d != b.desc {
+		b.desc = d
+		b.bar.Describe(d) // draws, with the bytes of the last draw
+	}
+	_ = b.bar.Add64(b.pending) // draws
+	b.pending = 0
+	b.live = true
+}
+
+// watch draws the live line at each tick, and at the new width each time the terminal is resized, until
+// quit is closed.
+func (b *Board) watch(ticks <-chan time.Time, resized <-chan os.Signal, quit chan struct{}) {
+	for {
+		select {
+		case <-quit:
+			return
+		case <-ticks:
+		case <-resized:
+			b.mu.Lock()
+			b.clearLive() // at the old width's length, which the new width cuts
+			b.mu.Unlock()
+		}
+		b.tick()
+	}
+}
+
+// A BoardFile is one session's meter on a Board: OpenSSH's bookkeeping for the file it moves, whose bytes
+// go to the live line as they move. Its state is guarded by the Board's lock.
+type BoardFile struct {
+	b      *Board
+	name   string
+	st     meterState
+	active bool
+}
+
+// Start starts a file.
+func (f *BoardFile) Start(name string, size int64) {
 	b := f.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	f.finish() // a file never finished
-	now := b.now()
-	f.key, f.name, f.active = key, name, true
-	f.st = meterState{start: now, lastUpdate: now, size: max(size, 0)}
+	now := b.m.now()
 	b.whole.started++
+	f.name, f.active = name, true
+	f.st = meterState{start: now, lastUpdate: now, size: max(size, 0)}
+	if b.whole.started == 1 {
+		b.whole.start = now
+		b.draw() // at once, as the meter draws a file's line at its start
+	}
 }
 
-func (f *boardFile) Add(n int64) {
+// Add counts n bytes of the file.
+func (f *BoardFile) Add(n int64) {
 	b := f.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -167,37 +222,32 @@ func (f *boardFile) Add(n int64) {
 	}
 	f.st.counter += n
 	b.whole.moved += n
-	b.live = true
-	b.bar.Add64(n)
+	b.pending += n
 }
 
-// Finish keeps the line OpenSSH's meter leaves for the file, complete or short, and settles its key.
-func (f *boardFile) Finish() {
-	f.b.mu.Lock()
-	defer f.b.mu.Unlock()
-	f.finish()
-}
-
-// finish is Finish; the Board's lock is held.
-func (f *boardFile) finish() {
+// Finish ends the file and returns what writes the line OpenSSH's meter leaves for it, complete or short;
+// nil in the background, where OpenSSH's writes none.
+func (f *BoardFile) Finish() func() {
+	b := f.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if !f.active {
-		return
+		return nil
 	}
 	f.active = false
-	b := f.b
-	transferred, elapsed, left := f.st.advance(b.now())
-	eta := f.st.eta(transferred, elapsed, left)
-	line, _ := formatLine(f.name, "", b.cols(), percentDone(f.st.curPos, f.st.size), f.st.curPos, f.st.rate, eta)
 	if f.st.counter == f.st.size {
 		b.whole.done++
-		b.describe()
 	}
-	if line != "" {
-		b.lines[f.key] = line
+	if !b.m.fg() {
+		return nil
 	}
-	b.settled[f.key] = true
-	b.release()
+	transferred, elapsed, left := f.st.advance(b.m.now())
+	eta := f.st.eta(transferred, elapsed, left)
+	line, _ := formatLine(f.name, "", b.m.cols(), percentDone(f.st.curPos, f.st.size), f.st.curPos, f.st.rate, eta)
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.clearLive()
+		_, _ = io.WriteString(b.m.w, line+"\n")
+	}
 }
-
-func (f *boardFile) BeginTransfer(func() (int, int64)) {}
-func (f *boardFile) EndTransfer()                      {}

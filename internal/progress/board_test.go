@@ -6,62 +6,112 @@ import (
 	"time"
 )
 
-// finishedLines are the lines a Board printed for files and its summary, in order, without the live line.
-func finishedLines(writes []string) []string {
-	var out []string
-	for _, w := range strings.Split(strings.Join(writes, ""), "\n") {
-		if i := strings.LastIndexByte(w, '\r'); i >= 0 {
-			w = w[i+1:]
-		}
-		if w = strings.TrimRight(w, " "); w != "" && !strings.Contains(w, "files") || strings.Contains(w, " of ") {
-			out = append(out, w)
+// screen is what a terminal shows after writes: \r goes back to the line's start, \n to the next line,
+// other bytes overwrite; trailing blanks are dropped.
+func screen(writes []string) []string {
+	var lines []string
+	var cur []byte
+	col := 0
+	for _, c := range []byte(strings.Join(writes, "")) {
+		switch c {
+		case '\r':
+			col = 0
+		case '\n':
+			lines = append(lines, strings.TrimRight(string(cur), " "))
+			cur, col = nil, 0
+		default:
+			if col < len(cur) {
+				cur[col] = c
+			} else {
+				cur = append(cur, c)
+			}
+			col++
 		}
 	}
-	return out
+	if s := strings.TrimRight(string(cur), " "); s != "" {
+		lines = append(lines, s)
+	}
+	return lines
 }
 
-func TestBoardPrintsFinishedLinesInPlanOrder(t *testing.T) {
+// TestBoardLines runs two sessions whose files end out of order, shows their lines and messages in
+// the order the copy gives (a serial copy's), and checks the screen: exactly the serial copy's lines,
+// with no trace of the live line once the board is closed, and the summary counting the board's files.
+func TestBoardLines(t *testing.T) {
 	m := newTestMeter(80)
-	b := NewBoard(m.barMeter, []int{1, 3, 4, 7}, 4096*3)
-	current := map[string]int{"one": 1, "three": 3, "seven": 7}
-	var name string
-	w1 := b.Meter(func() int { return current[name] })
-	w2 := b.Meter(func() int { return current[name] })
+	m.BeginTransfer(func() (int, int64) { return 4, 4096 * 4 })
+	b := newBoard(m.barMeter, 4, 4096*4, nil)
+	s1, s2 := b.Session(), b.Session()
 
-	name = "three"
-	w2.Start("three", 4096)
+	s2.Start("three", 4096)
 	m.clock.at(time.Second)
-	w2.Add(4096)
-	w2.Finish() // held: one is still moving
-	name = "one"
-	w1.Start("one", 4096)
-	w1.Add(4096)
+	s2.Add(4096)
+	b.tick()
+	three := s2.Finish()
+	s1.Start("one", 4096)
+	s1.Add(4096)
 	m.clock.at(2 * time.Second)
-	if got := finishedLines(m.out.all()); len(got) != 0 {
-		t.Fatalf("printed before the first file ended: %q", got)
+	one := s1.Finish()
+	b.tick()
+	s2.Start("four", 4096)
+	s2.Add(1000) // ends short
+	m.clock.at(3 * time.Second)
+	four := s2.Finish()
+	if got := strings.Join(m.out.all(), ""); strings.Contains(got, "\n") {
+		t.Fatalf("lines before the copy showed any: %q", got)
 	}
-	w1.Finish()
-	b.Settle([]int{4}) // refused by the sink: no line
-	name = "seven"
-	w1.Start("seven", 4096)
-	w1.Add(1000) // ends short
-	w1.Finish()
+	one()
+	b.tick()
+	b.Above(func() { m.out.Write([]byte("scp: two: Permission denied\n")) })
+	three()
+	b.tick()
 	b.Close()
+	b.tick() // closed: draws nothing
+	four()
+	m.EndTransfer()
 
 	want := []string{
 		"one" + strings.Repeat(" ", 42) + " 100% 4096     4.0KB/s   00:01",
+		"scp: two: Permission denied",
 		"three" + strings.Repeat(" ", 40) + " 100% 4096     4.0KB/s   00:01",
-		"seven" + strings.Repeat(" ", 40) + "  24% 1000     1.0KB/s   00:03 ETA",
-		"2 of 4 files, 9192B in 00:02, 4.5KB/s",
+		"four" + strings.Repeat(" ", 41) + "  24% 1000     1.0KB/s   00:03 ETA",
+		"2 of 4 files, 9192B in 00:03, 3.0KB/s",
 	}
-	got := finishedLines(m.out.all())
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("lines\n got %q\nwant %q", got, want)
+	if got := screen(m.out.all()); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("screen\n got %q\nwant %q", got, want)
+	}
+	for _, live := range []string{"\r0/4 files  25% ", "\r2/4 files  50% "} {
+		if !strings.Contains(strings.Join(m.out.all(), ""), live) {
+			t.Errorf("the live line never showed %q: %q", live, m.out.all())
+		}
+	}
+}
+
+// TestBoardNarrow checks that the live line never reaches the terminal's last column, whatever its width.
+func TestBoardNarrow(t *testing.T) {
+	for _, width := range []int{20, 40, 80} {
+		m := newTestMeter(width)
+		b := newBoard(m.barMeter, 1, 1<<20, nil)
+		f := b.Session()
+		f.Start("x", 1<<20)
+		f.Add(1 << 19)
+		b.tick()
+		b.Close()
+		for _, w := range m.out.all() {
+			for _, piece := range strings.Split(w, "\r") {
+				if len(piece) > width-1 {
+					t.Errorf("width %d: wrote %q, %d columns", width, piece, len(piece))
+				}
+			}
+		}
+		if got := screen(m.out.all()); len(got) > 0 {
+			t.Errorf("width %d: left %q", width, got)
+		}
 	}
 }
 
 func TestBoardSilentMeter(t *testing.T) {
-	if b := NewBoard(nop{}, []int{0}, 1); b != nil {
+	if b := NewBoard(nop{}, 1, 1); b != nil {
 		t.Errorf("a silent meter gave a Board")
 	}
 }
@@ -69,11 +119,15 @@ func TestBoardSilentMeter(t *testing.T) {
 func TestBoardBackground(t *testing.T) {
 	m := newTestMeter(80)
 	m.set(func() { m.bg = true })
-	b := NewBoard(m.barMeter, []int{0}, 10)
-	f := b.Meter(func() int { return 0 })
+	b := newBoard(m.barMeter, 1, 10, nil)
+	f := b.Session()
 	f.Start("x", 10)
 	f.Add(10)
-	f.Finish()
+	b.tick()
+	if show := f.Finish(); show != nil {
+		t.Errorf("a file's line in the background")
+	}
+	b.Above(func() {})
 	b.Close()
 	if got := m.out.all(); len(got) != 0 {
 		t.Errorf("wrote %q in the background", got)

@@ -1,0 +1,144 @@
+package e2e
+
+// The meter of a parallel upload on a real terminal (stdout and stderr on
+// one pseudo-terminal): a live line for the whole transfer while several
+// sessions move files, and, once it is gone, the screen of a serial copy —
+// every file's final line in order, the errors in their places.
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// runOnSharedTerminal runs p with stdout and stderr on one new
+// pseudo-terminal that becomes its controlling terminal, in its foreground,
+// and returns the run and the bytes the terminal showed.
+func runOnSharedTerminal(t *testing.T, p *proc) (clientRun, string) {
+	t.Helper()
+	master, slave := openPTY(t)
+	defer master.Close()
+	var out bytes.Buffer
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		out.ReadFrom(master) // until EIO, once no one has the slave open
+	}()
+	p.cmd.Stdout, p.cmd.Stderr = slave, slave
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
+	p.start()
+	slave.Close()
+	r := p.wait(t)
+	<-drained
+	return r, out.String()
+}
+
+// screenOf is what a terminal shows after out: \r goes back to the line's
+// start, \n down a line, other bytes overwrite. Trailing blanks are dropped;
+// partial is what stands on the last line, which no \n ended.
+func screenOf(out string) (lines []string, partial string) {
+	var cur []byte
+	col := 0
+	for _, c := range []byte(out) {
+		switch c {
+		case '\r':
+			col = 0
+		case '\n':
+			lines = append(lines, strings.TrimRight(string(cur), " "))
+			cur, col = nil, 0
+		default:
+			if col < len(cur) {
+				cur[col] = c
+			} else {
+				cur = append(cur, c)
+			}
+			col++
+		}
+	}
+	return lines, strings.TrimRight(string(cur), " ")
+}
+
+// boardTree makes tree/ of 40 files and tree/sub/ of 6 under dir: enough
+// for a parallel upload (internal/engine's MinFiles is 32).
+func boardTree(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "tree", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		writeRandom(t, filepath.Join(dir, "tree", fmt.Sprintf("f%02d", i)), (i%7)*20000+i, 0o644)
+	}
+	for i := range 6 {
+		writeRandom(t, filepath.Join(dir, "tree", "sub", fmt.Sprintf("s%d", i)), 70000*i, 0o644)
+	}
+}
+
+func TestBoardOnTerminal(t *testing.T) {
+	needOpenSSH(t)
+	needOurs(t)
+	e := startFaultEnv(t)
+	s := newFSpace(t, e)
+	boardTree(t, s.local)
+	// The rate and the duration, at a line's end (blanks dropped).
+	timing := regexp.MustCompile(`[ \d]{2}\d\.\d[KMGT]B/s +(?:\d+:)?\d\d:\d\d(?: ETA)?$`)
+	summaryRE := regexp.MustCompile(`^\d+ of 46 files, \d+KB in \d\d:\d\d, +\d+\.\d[KMG]B/s$`)
+	liveRE := regexp.MustCompile(`\d+/46 files`)
+
+	screens := map[string][]string{}
+	exits := map[string]int{}
+	for _, who := range []string{whoOpenSSH, whoOurs} {
+		// Each copy goes to a target of its own, where a directory stands
+		// in the way of one file: the remote refuses that file.
+		dst := filepath.Join(s.remote, who)
+		if err := os.MkdirAll(filepath.Join(dst, "tree", "f09"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r, out := runOnSharedTerminal(t, client(t, who, e.srv.ConfigFile, s.local, s.env, "-r", "tree", "sshdtest:"+dst))
+		t.Logf("%s: terminal %q", who, out)
+		lines, partial := screenOf(out)
+		if partial != "" {
+			t.Errorf("%s: left %q on the last line", who, partial)
+		}
+		if who == whoOurs {
+			if n := len(lines); n == 0 || !summaryRE.MatchString(lines[n-1]) {
+				t.Errorf("ours: no summary line at the end of %q", lines)
+			} else {
+				lines = lines[:n-1]
+			}
+			if !oursSerial && !liveRE.MatchString(out) {
+				t.Errorf("ours: the whole transfer's live line never showed")
+			}
+		}
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(timing.ReplaceAllString(l, "TIMING"), dst, "DST")
+		}
+		screens[who], exits[who] = lines, r.exit
+		for i := range 40 {
+			if i == 9 {
+				continue
+			}
+			name := fmt.Sprintf("tree/f%02d", i)
+			wantSame(t, who, filepath.Join(dst, name), filepath.Join(s.local, name))
+		}
+		for i := range 6 {
+			name := fmt.Sprintf("tree/sub/s%d", i)
+			wantSame(t, who, filepath.Join(dst, name), filepath.Join(s.local, name))
+		}
+	}
+	want := screens[whoOpenSSH]
+	if len(want) != 46 || !slices.Contains(want, "scp: DST/tree/f09: Is a directory") {
+		t.Fatalf("OpenSSH's screen %q: want 45 files' lines and the error", want)
+	}
+	if got := screens[whoOurs]; !slices.Equal(got, want) {
+		t.Errorf("screen\n got %q\nwant %q (OpenSSH's)", got, want)
+	}
+	if exits[whoOurs] != exits[whoOpenSSH] {
+		t.Errorf("exit %d, OpenSSH's %d", exits[whoOurs], exits[whoOpenSSH])
+	}
+}
