@@ -7,9 +7,9 @@ import (
 	"sync"
 )
 
-// A Message is one message of a parallel copy, keyed by the plan index it
+// A message is one message of a parallel copy, keyed by the plan index it
 // belongs after, and by its order among those.
-type Message struct {
+type message struct {
 	Key, Seq int
 	Text     string
 	Ends     bool // it ended its session's copy: shown whatever the bound
@@ -25,8 +25,9 @@ type Message struct {
 // (Release). Each session adds through a Book of its own.
 type Log struct {
 	mu      sync.Mutex
-	msgs    []*Message // added, not yet released
+	msgs    []*message // added, not yet released
 	sorted  bool       // msgs is in release order
+	low     int        // the least key in msgs (idle when empty)
 	seq     int
 	fatal   int     // key of the first message that ended a session's copy; -1 if none
 	books   []*Book // open
@@ -45,7 +46,7 @@ type Log struct {
 // bound of them (and any that ended the copy) and then omitted(the number
 // left out).
 func NewLog(print func(string), bound int, omitted func(n int) string) *Log {
-	return &Log{fatal: -1, changed: make(chan struct{}, 1), print: print, bound: bound, omitted: omitted}
+	return &Log{fatal: -1, low: idle, changed: make(chan struct{}, 1), print: print, bound: bound, omitted: omitted}
 }
 
 // A Book is one session's part of a log: what it says, each message
@@ -55,7 +56,7 @@ func NewLog(print func(string), bound int, omitted func(n int) string) *Log {
 type Book struct {
 	log  *Log
 	at   int
-	last *Message // the last message, which ends the copy if the session's does
+	last *message // the last message, which ends the copy if the session's does
 }
 
 // Book opens a book for a session that starts at plan index at.
@@ -85,15 +86,15 @@ func (b *Book) Move(i int) {
 
 // Add adds a message where the session is.
 func (b *Book) Add(text string) {
-	b.last = b.add(&Message{Text: text})
+	b.last = b.add(&message{Text: text})
 }
 
 // Show adds a file's end where the session is: show is called in its place.
 func (b *Book) Show(show func()) {
-	b.add(&Message{Show: show})
+	b.add(&message{Show: show})
 }
 
-func (b *Book) add(m *Message) *Message {
+func (b *Book) add(m *message) *message {
 	l := b.log
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -101,6 +102,7 @@ func (b *Book) add(m *Message) *Message {
 	l.seq++
 	l.msgs = append(l.msgs, m)
 	l.sorted = false
+	l.low = min(l.low, m.Key)
 	return m
 }
 
@@ -189,19 +191,32 @@ func (l *Log) Release() {
 // only the first bound; all if all, else those before the settled place.
 func (l *Log) release(all bool) {
 	l.mu.Lock()
+	end := idle
+	if !all {
+		if end = l.settled(); l.low >= end {
+			l.mu.Unlock()
+			return // nothing to release: no need to sort what a lagging session holds back
+		}
+	}
 	if !l.sorted {
-		slices.SortStableFunc(l.msgs, func(a, b *Message) int {
+		slices.SortStableFunc(l.msgs, func(a, b *message) int {
 			return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Seq, b.Seq))
 		})
 		l.sorted = true
 	}
 	n := len(l.msgs)
 	if !all {
-		end := l.settled()
-		n, _ = slices.BinarySearchFunc(l.msgs, end, func(m *Message, k int) int { return cmp.Compare(m.Key, k) })
+		n, _ = slices.BinarySearchFunc(l.msgs, end, func(m *message, k int) int { return cmp.Compare(m.Key, k) })
 	}
-	out := slices.Clone(l.msgs[:n])
+	out := make([]message, n) // copies: Ends may change once unlocked
+	for i, m := range l.msgs[:n] {
+		out[i] = *m
+	}
 	l.msgs = slices.Delete(l.msgs, 0, n)
+	l.low = idle
+	if len(l.msgs) > 0 {
+		l.low = l.msgs[0].Key
+	}
 	fatal := l.fatal
 	l.mu.Unlock()
 	for _, m := range out {
