@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // runOnSharedTerminal runs p with stdout and stderr on one new
@@ -22,8 +23,15 @@ import (
 // and returns the run and the bytes the terminal showed.
 func runOnSharedTerminal(t *testing.T, p *proc) (clientRun, string) {
 	t.Helper()
+	_, finish := startOnSharedTerminal(t, p)
+	return finish()
+}
+
+// startOnSharedTerminal starts runOnSharedTerminal's run and returns the
+// terminal's master side, for typing, and what waits for the run's end.
+func startOnSharedTerminal(t *testing.T, p *proc) (*os.File, func() (clientRun, string)) {
+	t.Helper()
 	master, slave := openPTY(t)
-	defer master.Close()
 	var out bytes.Buffer
 	drained := make(chan struct{})
 	go func() {
@@ -34,9 +42,13 @@ func runOnSharedTerminal(t *testing.T, p *proc) (clientRun, string) {
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
 	p.start()
 	slave.Close()
-	r := p.wait(t)
-	<-drained
-	return r, out.String()
+	return master, func() (clientRun, string) {
+		t.Helper()
+		defer master.Close()
+		r := p.wait(t)
+		<-drained
+		return r, out.String()
+	}
 }
 
 // screenOf is what a terminal shows after out: \r goes back to the line's
@@ -140,5 +152,46 @@ func TestBoardOnTerminal(t *testing.T) {
 	}
 	if exits[whoOurs] != exits[whoOpenSSH] {
 		t.Errorf("exit %d, OpenSSH's %d", exits[whoOurs], exits[whoOpenSSH])
+	}
+}
+
+// TestBoardInterrupted types ^C on the terminal in the middle of a parallel
+// upload with the meter on it: exit 1, and the live line is gone.
+func TestBoardInterrupted(t *testing.T) {
+	needOurs(t)
+	if oursSerial {
+		t.Skip("a serial copy draws no live line")
+	}
+	e := startFaultEnv(t)
+	s := newFSpace(t, e)
+	boardTree(t, s.local)
+	// Sparse, so quick to make, and big enough to be under way for a while.
+	if err := os.Truncate(filepath.Join(s.local, "tree", "f05"), 4<<30); err != nil {
+		t.Fatal(err)
+	}
+	p := client(t, whoOurs, e.srv.ConfigFile, s.local, s.env, "-r", "tree", "sshdtest:"+s.remote)
+	master, finish := startOnSharedTerminal(t, p)
+	arrived := filepath.Join(s.remote, "tree", "f05")
+	for {
+		if fi, err := os.Stat(arrived); err == nil && fi.Size() > 0 {
+			break
+		}
+		select {
+		case <-p.done:
+			r, out := finish()
+			t.Fatalf("ours ended before the big file arrived: %s\n%q", r, out)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if _, err := master.Write([]byte{3}); err != nil { // ^C: SIGINT to the foreground
+		t.Fatal(err)
+	}
+	r, out := finish()
+	r.wantExit(t, 1)
+	if fi, err := os.Stat(arrived); err == nil && fi.Size() == 4<<30 {
+		t.Errorf("the big file arrived whole: the copy was not interrupted")
+	}
+	if _, partial := screenOf(out); partial != "" && partial != "^C" {
+		t.Errorf("left %q on the last line", partial)
 	}
 }
