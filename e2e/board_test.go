@@ -95,63 +95,88 @@ func TestBoardOnTerminal(t *testing.T) {
 	needOpenSSH(t)
 	needOurs(t)
 	e := startFaultEnv(t)
-	s := newFSpace(t, e)
-	boardTree(t, s.local)
 	// The rate and the duration, at a line's end (blanks dropped).
 	timing := regexp.MustCompile(`[ \d]{2}\d\.\d[KMGT]B/s +(?:\d+:)?\d\d:\d\d(?: ETA)?$`)
-	summaryRE := regexp.MustCompile(`^\d+ of 46 files, \d+KB in \d\d:\d\d, +\d+\.\d[KMG]B/s$`)
-	liveRE := regexp.MustCompile(`\d+/46 files`)
+	summaryRE := regexp.MustCompile(`^\d+(?: of 46)? files, \d+KB in \d\d:\d\d, +\d+\.\d[KMG]B/s$`)
+	for _, tt := range []struct {
+		name string
+		args L
+		up   bool
+		live string // the live line's count of files, as a regular expression
+	}{
+		{"upload", nil, true, `\r\d+/46 files `},
+		{"sftp-upload", L{"-s"}, true, `\r[-|/\\] \d+ files? \(`},
+		{"sftp-download", L{"-s"}, false, `\r[-|/\\] \d+ files? \(`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newFSpace(t, e)
+			src, from := s.local, "tree"
+			if !tt.up {
+				src = filepath.Join(s.remote, "src")
+				from = "sshdtest:" + src + "/tree"
+			}
+			boardTree(t, src)
+			screens := map[string][]string{}
+			exits := map[string]int{}
+			for _, who := range []string{whoOpenSSH, whoOurs} {
+				// Each copy goes to a target of its own, where a directory
+				// stands in the way of one file: that file is refused.
+				dst, to := filepath.Join(s.remote, who), "sshdtest:"+filepath.Join(s.remote, who)
+				if !tt.up {
+					dst, to = filepath.Join(s.local, who), who
+				}
+				if err := os.MkdirAll(filepath.Join(dst, "tree", "f09"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				args := append(slices.Clone(tt.args), "-r", from, to)
+				r, out := runOnSharedTerminal(t, client(t, who, e.srv.ConfigFile, s.local, s.env, args...))
+				t.Logf("%s: terminal %q", who, out)
+				lines, partial := screenOf(out)
+				if partial != "" {
+					t.Errorf("%s: left %q on the last line", who, partial)
+				}
+				if who == whoOurs {
+					if n := len(lines); n == 0 || !summaryRE.MatchString(lines[n-1]) {
+						t.Errorf("ours: no summary line at the end of %q", lines)
+					} else {
+						lines = lines[:n-1]
+					}
+					if !oursSerial && !regexp.MustCompile(tt.live).MatchString(out) {
+						t.Errorf("ours: the whole transfer's live line never showed")
+					}
+				}
+				for i, l := range lines {
+					l = strings.ReplaceAll(timing.ReplaceAllString(l, "TIMING"), dst, "DST")
+					if rest, ok := strings.CutPrefix(l, ours+": "); ok { // the serial wrapper's argv0
+						l = "scp: " + rest
+					}
+					lines[i] = regexp.MustCompile(`([ "])`+regexp.QuoteMeta(to)+`/`).ReplaceAllString(l, "${1}DST/") // a local target, named relative
 
-	screens := map[string][]string{}
-	exits := map[string]int{}
-	for _, who := range []string{whoOpenSSH, whoOurs} {
-		// Each copy goes to a target of its own, where a directory stands
-		// in the way of one file: the remote refuses that file.
-		dst := filepath.Join(s.remote, who)
-		if err := os.MkdirAll(filepath.Join(dst, "tree", "f09"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		r, out := runOnSharedTerminal(t, client(t, who, e.srv.ConfigFile, s.local, s.env, "-r", "tree", "sshdtest:"+dst))
-		t.Logf("%s: terminal %q", who, out)
-		lines, partial := screenOf(out)
-		if partial != "" {
-			t.Errorf("%s: left %q on the last line", who, partial)
-		}
-		if who == whoOurs {
-			if n := len(lines); n == 0 || !summaryRE.MatchString(lines[n-1]) {
-				t.Errorf("ours: no summary line at the end of %q", lines)
-			} else {
-				lines = lines[:n-1]
+				}
+				screens[who], exits[who] = lines, r.exit
+				for i := range 40 {
+					if i == 9 {
+						continue
+					}
+					name := fmt.Sprintf("tree/f%02d", i)
+					wantSame(t, who, filepath.Join(dst, name), filepath.Join(src, name))
+				}
+				for i := range 6 {
+					name := fmt.Sprintf("tree/sub/s%d", i)
+					wantSame(t, who, filepath.Join(dst, name), filepath.Join(src, name))
+				}
 			}
-			if !oursSerial && !liveRE.MatchString(out) {
-				t.Errorf("ours: the whole transfer's live line never showed")
+			want := screens[whoOpenSSH]
+			if len(want) < 40 || !slices.ContainsFunc(want, func(l string) bool { return strings.HasPrefix(l, "scp: ") && strings.Contains(l, "f09") }) {
+				t.Fatalf("OpenSSH's screen %q: want 45 files' lines and the error", want)
 			}
-		}
-		for i, l := range lines {
-			lines[i] = strings.ReplaceAll(timing.ReplaceAllString(l, "TIMING"), dst, "DST")
-		}
-		screens[who], exits[who] = lines, r.exit
-		for i := range 40 {
-			if i == 9 {
-				continue
+			if got := screens[whoOurs]; !slices.Equal(got, want) {
+				t.Errorf("screen\n got %q\nwant %q (OpenSSH's)", got, want)
 			}
-			name := fmt.Sprintf("tree/f%02d", i)
-			wantSame(t, who, filepath.Join(dst, name), filepath.Join(s.local, name))
-		}
-		for i := range 6 {
-			name := fmt.Sprintf("tree/sub/s%d", i)
-			wantSame(t, who, filepath.Join(dst, name), filepath.Join(s.local, name))
-		}
-	}
-	want := screens[whoOpenSSH]
-	if len(want) != 46 || !slices.Contains(want, "scp: DST/tree/f09: Is a directory") {
-		t.Fatalf("OpenSSH's screen %q: want 45 files' lines and the error", want)
-	}
-	if got := screens[whoOurs]; !slices.Equal(got, want) {
-		t.Errorf("screen\n got %q\nwant %q (OpenSSH's)", got, want)
-	}
-	if exits[whoOurs] != exits[whoOpenSSH] {
-		t.Errorf("exit %d, OpenSSH's %d", exits[whoOurs], exits[whoOpenSSH])
+			if exits[whoOurs] != exits[whoOpenSSH] {
+				t.Errorf("exit %d, OpenSSH's %d", exits[whoOurs], exits[whoOpenSSH])
+			}
+		})
 	}
 }
 

@@ -33,8 +33,9 @@ type Board struct {
 // drawEvery is how often the live line is drawn: progressbar's rate and time left need no more.
 const drawEvery = redrawEvery / 4
 
-// NewBoard returns a Board for files files of bytes in all, drawing where m draws; nil when m shows
-// nothing (-q, no terminal), so that callers keep their quiet path.
+// NewBoard returns a Board for files files of bytes in all (files 0: not known, the live line then
+// counts without a total), drawing where m draws; nil when m shows nothing (-q, no terminal), so that
+// callers keep their quiet path.
 func NewBoard(m Meter, files int, bytes int64) *Board {
 	bm, ok := m.(*barMeter)
 	if !ok {
@@ -55,8 +56,13 @@ func NewBoard(m Meter, files int, bytes int64) *Board {
 func newBoard(bm *barMeter, files int, bytes int64, ticks <-chan time.Time) *Board {
 	b := &Board{m: bm, whole: transfer{files: files, bytes: bytes}}
 	b.desc = b.description()
-	b.bar = progressbar.NewOptions64(max(bytes, 1), // 0 would make it a spinner
+	size := max(bytes, 1) // 0 would make it a spinner
+	if files <= 0 {
+		size = -1 // a spinner, counting bytes and time
+	}
+	b.bar = progressbar.NewOptions64(size,
 		progressbar.OptionSetWriter(fitWriter{b}),
+		progressbar.OptionSetSpinnerChangeInterval(0), // turned at each draw, not by a goroutine of its own
 		progressbar.OptionSetTheme(progressbar.ThemeASCII), // OpenSSH's meter is ASCII: so is its terminal's charset
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowCount(),
@@ -98,6 +104,12 @@ func (f fitWriter) Write(p []byte) (int, error) {
 
 // description is what stands in front of the bar: the files done of the total.
 func (b *Board) description() string {
+	if b.whole.files <= 0 && b.whole.done == 1 {
+		return "1 file"
+	}
+	if b.whole.files <= 0 {
+		return fmt.Sprintf("%d files", b.whole.done)
+	}
 	return fmt.Sprintf("%d/%d files", b.whole.done, b.whole.files)
 }
 

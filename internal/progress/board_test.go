@@ -133,3 +133,33 @@ func TestBoardBackground(t *testing.T) {
 		t.Errorf("wrote %q in the background", got)
 	}
 }
+
+// TestBoardUnknownTotal checks the live line of a copy whose files are not counted ahead (a remote tree):
+// files done without a total, within the terminal's width, and gone at Close.
+func TestBoardUnknownTotal(t *testing.T) {
+	m := newTestMeter(60)
+	b := newBoard(m.barMeter, 0, 0, nil)
+	f := b.Session()
+	f.Start("x", 100)
+	f.Add(100)
+	show := f.Finish()
+	b.tick()
+	show()
+	f.Start("y", 100)
+	f.Add(10)
+	b.tick()
+	all := strings.Join(m.out.all(), "")
+	t.Logf("%q", all)
+	if !strings.Contains(all, " 1 file ") {
+		t.Errorf("live line without the files done: %q", all)
+	}
+	b.Close()
+	for _, piece := range strings.Split(strings.Join(m.out.all(), ""), "\r") {
+		if len(strings.TrimSuffix(piece, "\n")) > 59 {
+			t.Errorf("wrote %q, %d columns", piece, len(piece))
+		}
+	}
+	if got := screen(m.out.all()); len(got) != 1 || !strings.HasPrefix(got[0], "x ") {
+		t.Errorf("screen %q, want x's line alone", got)
+	}
+}
