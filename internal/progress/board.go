@@ -62,7 +62,7 @@ func newBoard(bm *barMeter, files int, bytes int64, ticks <-chan time.Time) *Boa
 	}
 	b.bar = progressbar.NewOptions64(size,
 		progressbar.OptionSetWriter(fitWriter{b}),
-		progressbar.OptionSetSpinnerChangeInterval(0), // turned at each draw, not by a goroutine of its own
+		progressbar.OptionSetSpinnerChangeInterval(0),      // turned at each draw, not by a goroutine of its own
 		progressbar.OptionSetTheme(progressbar.ThemeASCII), // OpenSSH's meter is ASCII: so is its terminal's charset
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowCount(),
