@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,37 @@ func TestBoardUnknownTotal(t *testing.T) {
 	if got := screen(m.out.all()); len(got) != 1 || !strings.HasPrefix(got[0], "x ") {
 		t.Errorf("screen %q, want x's line alone", got)
 	}
+}
+
+// TestBoardResize narrows the terminal under the live line: a resize takes the line away and draws it again
+// within the new width at once.
+func TestBoardResize(t *testing.T) {
+	m := newTestMeter(80)
+	winch := make(chan os.Signal)
+	m.resized = func() (<-chan os.Signal, func()) { return winch, func() {} }
+	b := newBoard(m.barMeter, 3, 3<<20, nil)
+	f := b.Session()
+	f.Start("x", 1<<20) // drawn at once
+	drawn := make(chan string, 8)
+	m.out.mu.Lock()
+	m.out.notify = drawn
+	m.out.mu.Unlock()
+	m.set(func() { m.width = 30 })
+	winch <- resize{}
+	clear, line := <-drawn, <-drawn
+	for line == "\r"+strings.Repeat(" ", 29)+"\r" { // progressbar's own clear, before its line
+		line = <-drawn
+	}
+	if strings.Trim(clear, "\r ") != "" || len(clear) != 31 {
+		t.Errorf("clear %q, want the width's blanks", clear)
+	}
+	if want := "\r0/3 files   0% [" + strings.Repeat(".", 13); line != want { // cut at 29 columns
+		t.Errorf("line %q, want %q", line, want)
+	}
+	go func() {
+		for range drawn {
+		}
+	}()
+	b.Close()
+	close(drawn)
 }
