@@ -205,14 +205,14 @@ func (s *scheduler) moveFiles(workers []Worker) {
 	for i, b := range queue {
 		keys[i] = b.Key
 	}
-	s.log.Deal(keys)
+	s.log.deal(keys)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for _, w := range workers {
 		book := s.log.Book(idle)
 		wg.Go(func() {
 			for !stop.Load() {
-				i := book.Take()
+				i := book.take()
 				if i < 0 {
 					break
 				}
@@ -231,10 +231,10 @@ func (s *scheduler) moveFiles(workers []Worker) {
 	}()
 	for {
 		select {
-		case <-s.log.Changed():
-			s.log.Flush()
+		case <-s.log.changed:
+			s.log.flush()
 		case <-done:
-			s.log.Flush()
+			s.log.flush()
 			return
 		}
 	}

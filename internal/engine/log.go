@@ -20,8 +20,8 @@ type message struct {
 }
 
 // A Log gathers the messages of a parallel copy's sessions and releases
-// them in the order a serial copy prints them: during the copy, as soon as
-// no session can add any before them (Flush), and the rest at its end
+// them in the order a serial copy prints them: during the files step, as
+// soon as no session can add any before them, and the rest at the end
 // (Release). Each session adds through a Book of its own.
 type Log struct {
 	mu      sync.Mutex
@@ -31,9 +31,9 @@ type Log struct {
 	seq     int
 	fatal   int     // key of the first message that ended a session's copy; -1 if none
 	books   []*Book // open
-	deal    []int   // first keys of the files step's batches, in plan order
+	firsts  []int   // first keys of the files step's batches, in plan order
 	next    int     // the first batch not yet taken
-	changed chan struct{}
+	changed chan struct{} // signalled when flush may have more to release
 
 	print   func(string)
 	bound   int
@@ -122,29 +122,29 @@ func (b *Book) Close(ended bool) {
 	l.signal()
 }
 
-// Deal sets the batches of the files step, by their first keys in plan
-// order, for Take to hand out.
-func (l *Log) Deal(keys []int) {
+// deal sets the batches of the files step, by their first keys in plan
+// order, for take to hand out.
+func (l *Log) deal(keys []int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.deal = keys
+	l.firsts = keys
 	l.signal()
 }
 
-// Take moves the session to the next batch not yet taken and returns its
+// take moves the session to the next batch not yet taken and returns its
 // number among those dealt, or -1 when none is left. Handing a batch out
 // and moving there are one step, so that the batch's place is never
 // thought settled in between.
-func (b *Book) Take() int {
+func (b *Book) take() int {
 	l := b.log
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.next >= len(l.deal) {
+	if l.next >= len(l.firsts) {
 		return -1
 	}
 	i := l.next
 	l.next++
-	b.at = l.deal[i]
+	b.at = l.firsts[i]
 	l.signal()
 	return i
 }
@@ -156,15 +156,12 @@ func (l *Log) signal() {
 	}
 }
 
-// Changed is signalled when Flush may have more to release.
-func (l *Log) Changed() <-chan struct{} { return l.changed }
-
 // settled is the plan index before which no session can add anything
 // more; mu is held.
 func (l *Log) settled() int {
 	end := idle
-	if l.next < len(l.deal) {
-		end = l.deal[l.next]
+	if l.next < len(l.firsts) {
+		end = l.firsts[l.next]
 	}
 	for _, b := range l.books {
 		end = min(end, b.at)
@@ -172,9 +169,9 @@ func (l *Log) settled() int {
 	return end
 }
 
-// Flush releases the messages whose place is settled. It must be called
+// flush releases the messages whose place is settled. It must be called
 // from one goroutine at a time, as Release.
-func (l *Log) Flush() { l.release(false) }
+func (l *Log) flush() { l.release(false) }
 
 // Release releases every message left, then how many the bound left out.
 // The copy's sessions must all be closed.

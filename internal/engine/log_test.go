@@ -123,18 +123,18 @@ func TestLogFlush(t *testing.T) {
 	skeleton.Close(false)
 	// Batches: files 1-4 and 6-9 (5, a refused directory, between them)
 	// and 10-11.
-	l.Deal([]int{1, 6, 10})
+	l.deal([]int{1, 6, 10})
 	w1, w2 := l.Book(idle), l.Book(idle)
 	flush := func(want ...string) {
 		t.Helper()
 		r.got = nil
-		l.Flush()
+		l.flush()
 		if !slices.Equal(r.got, want) {
 			t.Errorf("flushed %q, want %q", r.got, want)
 		}
 	}
 	flush() // nothing is settled before the first batch is taken
-	if w1.Take() != 0 || w2.Take() != 1 {
+	if w1.take() != 0 || w2.take() != 1 {
 		t.Fatal("batches not taken in order")
 	}
 	// The second worker runs ahead: all held.
@@ -150,14 +150,14 @@ func TestLogFlush(t *testing.T) {
 	r.say(w1, said{key: 2, text: "f2", show: true})
 	r.say(w1, said{key: 4, text: "f4", show: true})
 	flush("scp: f2: short read", "=f2")
-	if w1.Take() != 2 {
+	if w1.take() != 2 {
 		t.Fatal("third batch not taken")
 	}
 	// The refused directory's message comes between the batches, and the
 	// second worker's lines up to where it is.
 	flush("=f4", "scp: sub: Permission denied", "=f6", "scp: f7: Permission denied")
 	r.say(w1, said{key: 10, text: "f10", show: true})
-	if w2.Take() != -1 {
+	if w2.take() != -1 {
 		t.Fatal("a batch left")
 	}
 	r.say(w2, said{key: 9, text: "f9", show: true})
@@ -177,21 +177,21 @@ func TestLogFlush(t *testing.T) {
 func TestLogFlushEnded(t *testing.T) {
 	var r recorder
 	l := r.log(1000)
-	l.Deal([]int{1, 3})
+	l.deal([]int{1, 3})
 	w1, w2 := l.Book(idle), l.Book(idle)
-	w1.Take()
-	w2.Take()
+	w1.take()
+	w2.take()
 	r.say(w2, said{key: 3, text: "f3", show: true})
 	w2.Move(4)
 	w2.Close(false)
 	r.say(w1, said{key: 1, text: "f1", show: true})
 	r.say(w1, said{key: 2, text: "lost connection"})
-	l.Flush()
+	l.flush()
 	if want := []string{"=f1"}; !slices.Equal(r.got, want) {
 		t.Errorf("flushed %q, want %q", r.got, want)
 	}
 	w1.Close(true)
-	l.Flush()
+	l.flush()
 	l.Release()
 	if want := []string{"=f1", "lost connection"}; !slices.Equal(r.got, want) {
 		t.Errorf("released %q, want %q", r.got, want)
