@@ -29,10 +29,10 @@ type Log struct {
 	sorted  bool       // msgs is in release order
 	low     int        // the least key in msgs (idle when empty)
 	seq     int
-	fatal   int     // key of the first message that ended a session's copy; -1 if none
-	books   []*Book // open
-	firsts  []int   // first keys of the files step's batches, in plan order
-	next    int     // the first batch not yet taken
+	fatal   int           // key of the first message that ended a session's copy; -1 if none
+	books   []*Book       // open
+	firsts  []int         // first keys of the files step's batches, in plan order
+	next    int           // the first batch not yet taken
 	changed chan struct{} // signalled when flush may have more to release
 
 	print   func(string)
