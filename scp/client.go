@@ -49,7 +49,8 @@ type CopyOptions struct {
 	// modes (scp -p).
 	Preserve bool
 	// Progress, if not nil, is told about the data of each file as it
-	// moves. Names are sanitised unless RawMessages is set.
+	// moves. Names are sanitised unless RawMessages is set. An upload
+	// runs on one session with it, unless it is a [ProgressBoard].
 	Progress Progress
 	// LimitKbps bounds the bandwidth of the copy, both directions together,
 	// in Kbit/s (1024 bit/s) as scp's -l; 0 means no limit.
@@ -77,7 +78,8 @@ type CopyOptions struct {
 	// promised runs on one session: names that collide, symlinks or
 	// special files inside the trees, directories their owner cannot write
 	// (embed.FS's), more than 20000 entries, and copies with LimitKbps or
-	// Progress set, or Serial with Sessions 0. A server that allows fewer
+	// a Progress that is not a ProgressBoard set, or Serial with Sessions
+	// 0. A server that allows fewer
 	// sessions (sshd's MaxSessions) gets fewer.
 	Sessions int
 	// Report, if not nil, receives each message of the copy as the scp
@@ -223,7 +225,7 @@ func (c *Client) send(ctx context.Context, fsys FS, tree engine.Tree, paths []st
 	cmd := remoteCommand(flags, "-t", target, o.Expand)
 	var par *parallelUpload
 	if plan := o.plan(tree, paths); plan != nil {
-		par = &parallelUpload{plan: plan, files: fsys, workerCmd: remoteCommand(o.flags()+" -d", "-t", target, o.Expand), mustBeDir: len(paths) > 1, workers: o.Sessions - 1}
+		par = &parallelUpload{plan: plan, files: fsys, workerCmd: remoteCommand(o.flags()+" -d", "-t", target, o.Expand), mustBeDir: len(paths) > 1, workers: o.Sessions - 1, progress: o.Progress, raw: o.RawMessages}
 	} else if engine.SerialDeclined(ctx) {
 		return engine.ErrDeclined
 	}

@@ -23,7 +23,9 @@ type legacy struct {
 	start func(cmd string, extra bool) (*Process, error)
 	// cmd is the serial copy's command, workerCmd the same with -d.
 	cmd, workerCmd string
-	opt            Options // for every Sender, but Report and ReportAll
+	opt            Options // for every Sender, but Report, ReportAll and Progress
+	board          Board   // follows the workers' files, if not nil
+	raw            bool    // names go to the board as sent (RawMessages)
 
 	mu sync.Mutex
 	// incomplete: a session's copy failed, or one could not start.
@@ -34,11 +36,12 @@ type legacy struct {
 }
 
 // sender starts a Sender on p reading through view, whose messages go to
-// msgs under the key key() gives when they come.
-func (l *legacy) sender(p *Process, view *engine.View, msgs *[]engine.Message, key func() int) *Sender {
+// report and whose files to progress.
+func (l *legacy) sender(p *Process, view *engine.View, report func(string), progress Progress) *Sender {
 	opt := l.opt
 	opt.ReportAll = true
-	opt.Report = func(msg string) { *msgs = append(*msgs, engine.Message{Key: key(), Seq: len(*msgs), Text: msg}) }
+	opt.Report = report
+	opt.Progress = progress
 	return NewSender(l.ctx, p.Stdout, p.Stdin, &planFS{view: view, files: l.files}, opt)
 }
 
@@ -51,7 +54,7 @@ func endInput(s *Sender, p *Process) {
 
 // finish ends a session after its Sender is done and its input ended: err
 // is its result.
-func (l *legacy) finish(log *engine.Log, p *Process, cmd string, err error) {
+func (l *legacy) finish(p *Process, cmd string, err error) {
 	if err != nil {
 		l.fail()
 		if err != ErrIncomplete {
@@ -83,11 +86,9 @@ type worker struct {
 	cmd     string // its remote command
 	sender  *Sender
 	view    *engine.View
-	started bool   // its first reply was \0: the target is a directory
-	refusal string // otherwise, what the remote said, if anything
-	msgs    []engine.Message
-	key     int  // the batch under way: what a message belongs to
-	sent    bool // a batch went: its answers come before the next
+	started bool         // its first reply was \0: the target is a directory
+	refusal string       // otherwise, what the remote said, if anything
+	book    *engine.Book // where its messages go, from its first batch
 }
 
 // Workers implements engine.Backend: it opens the sessions at once, keeping
@@ -108,12 +109,8 @@ func (l *legacy) Workers(n int) ([]engine.Worker, bool) {
 				return
 			}
 			w := &worker{l: l, p: p, cmd: l.workerCmd, view: l.plan.NewView()}
-			w.sender = l.sender(p, w.view, &w.msgs, func() int { return w.key })
+			w.sender = l.sender(p, w.view, w.report, w.progress())
 			w.started = w.sender.Sync() == nil
-			if !w.started && len(w.msgs) > 0 {
-				w.refusal = w.msgs[0].Text
-			}
-			w.msgs = nil
 			ws[i] = w
 		})
 	}
@@ -143,30 +140,48 @@ func (l *legacy) keepStarted(ws []*worker) (started []engine.Worker, notDir bool
 	return started, notDir && tried > 0 && len(started) == 0
 }
 
-// Send implements engine.Worker: it waits for the sink's last reply to
-// the previous batch, so that its messages are all in, then sends the
-// paths that hold the batch's files.
-func (w *worker) Send(b engine.Batch) bool {
-	if w.sent && w.sender.Sync() != nil {
-		return false
+// report adds a message to the worker's book; before the first batch, it
+// keeps the first one, which says why the sink did not start.
+func (w *worker) report(msg string) {
+	switch {
+	case w.book != nil:
+		w.book.Add(msg)
+	case w.refusal == "":
+		w.refusal = msg
 	}
-	w.sent = true
-	w.key = b.Key
+}
+
+// progress is what the worker's Sender tells of its files: nil without a
+// board.
+func (w *worker) progress() Progress {
+	if w.l.board == nil {
+		return nil
+	}
+	return boardProgress{s: w.l.board.Session(), w: w, raw: w.l.raw}
+}
+
+// Send implements engine.Worker: it sends the paths that hold the batch's
+// files, then waits for the sink's last reply, so that its messages are
+// all in.
+func (w *worker) Send(b engine.Batch, book *engine.Book) bool {
+	w.book = book
+	w.view.Book = book
 	w.view.ShowFiles(b.Files)
 	for _, path := range b.Paths {
 		if w.sender.Send(path) != nil {
 			return false
 		}
 	}
-	return true
+	return w.sender.Sync() == nil
 }
 
 // Close implements engine.Worker.
-func (w *worker) Close(log *engine.Log) {
+func (w *worker) Close(book *engine.Book) {
+	w.book = book
 	endInput(w.sender, w.p)
 	err := w.sender.Close()
-	log.Add(w.msgs, err != nil && !errors.Is(err, ErrIncomplete))
-	w.l.finish(log, w.p, w.cmd, err)
+	book.Close(err != nil && !errors.Is(err, ErrIncomplete))
+	w.l.finish(w.p, w.cmd, err)
 }
 
 // Abort implements engine.Worker.
@@ -183,24 +198,24 @@ func (l *legacy) Skeleton(log *engine.Log, accepted func(i int), keep bool) (eng
 	view := l.plan.NewView()
 	view.ShowDirs(func(int) bool { return true })
 	view.Listed = accepted
+	book := log.Book(0)
+	view.Book = book
 	if !keep {
-		err := l.sendDirs(log, l.first, l.cmd, view, func() int { return view.Opened })
+		err := l.sendDirs(book, l.first, l.cmd, view)
 		return nil, err == nil || errors.Is(err, ErrIncomplete)
 	}
-	w := &worker{l: l, p: l.first, cmd: l.cmd, view: view, key: -1}
-	// Until the first batch, a message is about the directory last opened.
-	w.sender = l.sender(l.first, view, &w.msgs, func() int {
-		if w.key < 0 {
-			return view.Opened
-		}
-		return w.key
-	})
+	w := &worker{l: l, p: l.first, cmd: l.cmd, view: view, started: true, book: book}
+	w.sender = l.sender(l.first, view, w.report, w.progress())
 	l.sendDirOperands(w.sender, view)
 	if w.sender.Sync() != nil {
-		w.Close(log)
+		w.Close(book)
 		return nil, false
 	}
 	view.Listed = nil
+	// Its directories are all answered for: from its first batch on, it
+	// speaks through a worker's book.
+	w.book = nil
+	book.Close(false)
 	return w, true
 }
 
@@ -213,25 +228,26 @@ func (l *legacy) Times(log *engine.Log, keep func(i int) bool) {
 	}
 	view := l.plan.NewView()
 	view.ShowDirs(keep)
-	l.sendDirs(log, p, l.cmd, view, func() int { return len(l.plan.Entries) })
+	l.sendDirs(log.Book(len(l.plan.Entries)), p, l.cmd, view)
 }
 
 // Lost implements engine.Backend, with scp's words.
 func (l *legacy) Lost(log *engine.Log, key int) {
-	log.Add([]engine.Message{{Key: key, Text: "lost connection"}}, false)
+	book := log.Book(key)
+	book.Add("lost connection")
+	book.Close(false)
 	l.fail()
 }
 
 // sendDirs sends the directory operands view shows on p and ends the
-// session; messages are keyed by key() when they come.
-func (l *legacy) sendDirs(log *engine.Log, p *Process, cmd string, view *engine.View, key func() int) error {
-	var msgs []engine.Message
-	s := l.sender(p, view, &msgs, key)
+// session, its messages going to book.
+func (l *legacy) sendDirs(book *engine.Book, p *Process, cmd string, view *engine.View) error {
+	s := l.sender(p, view, book.Add, nil)
 	l.sendDirOperands(s, view)
 	endInput(s, p)
 	err := s.Close()
-	log.Add(msgs, err != nil && !errors.Is(err, ErrIncomplete))
-	l.finish(log, p, cmd, err)
+	book.Close(err != nil && !errors.Is(err, ErrIncomplete))
+	l.finish(p, cmd, err)
 	return err
 }
 
@@ -294,13 +310,16 @@ type parallelUpload struct {
 	workerCmd string // the serial copy's command with -d
 	mustBeDir bool
 	workers   int // at most, besides the first session; 0: the engine's choice
+	progress  Progress
+	raw       bool // RawMessages
 }
 
 // plan is the plan of an upload from tree on several sessions, or nil
 // when it runs on one.
 func (o *CopyOptions) plan(tree engine.Tree, paths []string) *engine.Plan {
 	auto := o.Sessions == 0
-	if tree == nil || !auto && o.Sessions < 2 || o.LimitKbps > 0 || o.Progress != nil || auto && o.Serial {
+	_, board := o.Progress.(ProgressBoard)
+	if tree == nil || !auto && o.Sessions < 2 || o.LimitKbps > 0 || o.Progress != nil && !board || auto && o.Serial {
 		return nil
 	}
 	plan, err := engine.PlanUpload(tree, paths, o.Recursive)
@@ -327,12 +346,21 @@ func (u *parallelUpload) run(ctx context.Context, c *Client, first *Process, cmd
 		}
 		return &q, nil
 	}
-	l := &legacy{ctx: ctx, plan: u.plan, files: u.files, first: first, start: start, cmd: cmd, workerCmd: u.workerCmd, opt: opt}
-	log := engine.Upload(l, u.plan, engine.Options{MustBeDir: u.mustBeDir, Preserve: opt.Preserve, MaxWorkers: u.workers})
-	if log == nil {
+	l := &legacy{ctx: ctx, plan: u.plan, files: u.files, first: first, start: start, cmd: cmd, workerCmd: u.workerCmd, opt: opt, raw: u.raw}
+	print := errs.add
+	if pb, ok := u.progress.(ProgressBoard); ok {
+		l.board = pb.Board(u.plan.Files, u.plan.Bytes)
+		print = func(msg string) { l.board.Above(func() { errs.add(msg) }) }
+	}
+	log := engine.NewLog(print, MaxShown, Omitted)
+	done = engine.Upload(l, u.plan, log, engine.Options{MustBeDir: u.mustBeDir, Preserve: opt.Preserve, MaxWorkers: u.workers})
+	if l.board != nil {
+		l.board.Close()
+	}
+	if !done {
 		return false, nil
 	}
-	log.Release(errs.add, MaxShown, Omitted)
+	log.Release()
 	switch {
 	case ctx.Err() != nil:
 		return true, ctx.Err()

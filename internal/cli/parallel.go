@@ -15,12 +15,14 @@ import (
 // worth it and gives the serial result; it reports whether it did. When it
 // did not, sess, if not nil, is a session it started for the serial copy:
 // the one a serial copy would have used, still untouched. Messages are
-// printed at the end, in the order a serial copy prints them.
+// printed in the order a serial copy prints them, as soon as that order
+// is settled; with a meter, so are the files' final lines, below a live
+// line for the whole transfer (progress.Board).
 func (r *run) parallelUpload(sources []string, tgt Operand) (done bool, sess *transport.Session) {
 	o := r.opts
 	// -d with one source: the target must be a directory, which the
 	// library's upload of one path does not ask for.
-	if o.Serial || o.Verbose > 0 || o.LimitKbps > 0 || o.Program != "" || !progress.Silent(r.meter) || o.TargetDir && len(sources) == 1 {
+	if o.Serial || o.Verbose > 0 || o.LimitKbps > 0 || o.Program != "" || o.TargetDir && len(sources) == 1 {
 		return false, nil
 	}
 	var (
@@ -43,13 +45,17 @@ func (r *run) parallelUpload(sources []string, tgt Operand) (done bool, sess *tr
 		}
 		return &scp.Process{Stdin: s.Stdin, Stdout: s.Stdout, Wait: s.Wait, Close: s.Close}, nil
 	}
-	err := scp.NewClientFunc(start).Upload(engine.NoSerial(r.ctx), sources, tgt.Path, &scp.CopyOptions{
+	copyOpts := &scp.CopyOptions{
 		Recursive:   o.Recursive,
 		Preserve:    o.Preserve,
 		Expand:      true, // remote paths go to the remote shell as typed
-		RawMessages: true, // print sanitises
+		RawMessages: true, // print and the meter sanitise
 		Report:      r.print,
-	})
+	}
+	if !progress.Silent(r.meter) {
+		copyOpts.Progress = boardMeter{r.meter}
+	}
+	err := scp.NewClientFunc(start).Upload(engine.NoSerial(r.ctx), sources, tgt.Path, copyOpts)
 	switch {
 	case first == nil:
 		return false, nil // the serial copy reports why nothing started
@@ -60,3 +66,15 @@ func (r *run) parallelUpload(sources []string, tgt Operand) (done bool, sess *tr
 	}
 	return true, nil
 }
+
+// boardMeter is the meter of an upload that may run on several sessions:
+// a progress.Board follows them.
+type boardMeter struct{ progress.Meter }
+
+func (m boardMeter) Board(files int, bytes int64) scp.Board {
+	return board{progress.NewBoard(m.Meter, files, bytes)}
+}
+
+type board struct{ *progress.Board }
+
+func (b board) Session() scp.SessionProgress { return b.Board.Session() }

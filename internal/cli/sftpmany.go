@@ -9,7 +9,7 @@ const sftpFilesInFlight = 256
 
 // sftpFiles is the number of files a tree copy in SFTP mode may have in
 // flight: one with -v or -X serial, which ask for a copy one file at a
-// time. (sftpxfer keeps to one by itself while a meter shows.)
+// time.
 func (r *run) sftpFiles() int {
 	if r.opts.Verbose > 0 || r.opts.Serial {
 		return 1

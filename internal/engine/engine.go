@@ -43,13 +43,13 @@ type Backend interface {
 
 // A Worker is one session of the files step.
 type Worker interface {
-	// Send sends a batch, once the remote has answered for all of the
-	// previous one, so that each message is known to be about its batch;
-	// false means the copy cannot go on.
-	Send(b Batch) bool
-	// Close ends the session once the remote has answered for its last
-	// batch, adding its messages to log.
-	Close(log *Log)
+	// Send sends a batch and waits until the remote has answered for all
+	// of it, adding what the session says to book, which the view it
+	// sends through moves (View.Book); false means the copy cannot go on.
+	Send(b Batch, book *Book) bool
+	// Close ends the session, adding its last messages to book, and
+	// closes book.
+	Close(book *Book)
 	// Abort ends a session that was never given a batch.
 	Abort()
 }
@@ -102,39 +102,41 @@ const (
 //  4. times (Preserve): every directory is sent again, which sets its mode
 //     and, at its end, its times, once nothing more is written in it.
 //
-// It returns the log of the copy, to be released, or nil, having left the
-// first session untouched, when the copy is better serial.
-func Upload(b Backend, plan *Plan, o Options) *Log {
-	s := &scheduler{b: b, plan: plan, o: o, log: NewLog(), accepted: make([]bool, len(plan.Entries))}
+// The copy's messages go to log, which releases them during the files
+// step as their place is settled; the caller releases the rest. Upload
+// reports false, having left the first session and log untouched, when
+// the copy is better serial.
+func Upload(b Backend, plan *Plan, log *Log, o Options) bool {
+	s := &scheduler{b: b, plan: plan, o: o, log: log, accepted: make([]bool, len(plan.Entries))}
 	workers, notDir := b.Workers(s.workers())
 	s.intoTarget = len(workers) > 0
 	if !s.intoTarget {
 		op := plan.Entries[0]
 		if !notDir || o.MustBeDir || o.Preserve || op.End != len(plan.Entries) || !op.Info.IsDir() {
-			return nil
+			return false
 		}
 	}
-	first, ok := b.Skeleton(s.log, func(i int) { s.accepted[i] = true }, s.intoTarget)
+	first, ok := b.Skeleton(log, func(i int) { s.accepted[i] = true }, s.intoTarget)
 	if !ok {
 		for _, w := range workers {
 			w.Abort()
 		}
-		return s.log
+		return true
 	}
 	if first != nil {
 		workers = append([]Worker{first}, workers...)
 	} else if !s.intoTarget && s.accepted[0] {
 		// The target exists now: the workers go in again.
 		if workers, _ = b.Workers(s.workers()); len(workers) == 0 {
-			b.Lost(s.log, len(plan.Entries))
-			return s.log
+			b.Lost(log, len(plan.Entries))
+			return true
 		}
 	}
 	s.moveFiles(workers)
-	if o.Preserve && !s.log.ended() {
-		b.Times(s.log, func(i int) bool { return s.accepted[i] })
+	if o.Preserve && !log.ended() {
+		b.Times(log, func(i int) bool { return s.accepted[i] })
 	}
-	return s.log
+	return true
 }
 
 type scheduler struct {
@@ -201,28 +203,48 @@ func (s *scheduler) sendPath(i int) string {
 
 // moveFiles runs the batches on the workers, each taking the next batch
 // when it is done with one, until all are done or a copy cannot go on.
+// Meanwhile it releases the messages whose place is settled, from the
+// caller's goroutine.
 func (s *scheduler) moveFiles(workers []Worker) {
 	if len(workers) == 0 {
 		return // the target refused the directory: nothing goes in
 	}
 	queue := s.batches(len(workers))
-	var next atomic.Int64
+	keys := make([]int, len(queue))
+	for i, b := range queue {
+		keys[i] = b.Key
+	}
+	s.log.deal(keys)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for _, w := range workers {
+		book := s.log.Book(idle)
 		wg.Go(func() {
 			for !stop.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= len(queue) {
+				i := book.take()
+				if i < 0 {
 					break
 				}
-				if !w.Send(queue[i]) {
+				if !w.Send(queue[i], book) {
 					stop.Store(true)
 					break
 				}
 			}
-			w.Close(s.log)
+			w.Close(book)
 		})
 	}
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	for {
+		select {
+		case <-s.log.changed:
+			s.log.flush()
+		case <-done:
+			s.log.flush()
+			return
+		}
+	}
 }

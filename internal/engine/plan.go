@@ -18,6 +18,7 @@ import (
 type Plan struct {
 	Entries []Entry
 	Files   int
+	Bytes   int64          // the files' sizes added up
 	index   map[string]int // of entries, by path
 }
 
@@ -84,6 +85,7 @@ func (p *Plan) add(tree Tree, path string, parent int, recursive bool) error {
 	switch {
 	case fi.Mode().IsRegular():
 		p.Files++
+		p.Bytes += fi.Size()
 		return nil
 	case !fi.IsDir() || !recursive || len(name) > 1024 || fi.Mode().Perm()&0o700 != 0o700:
 		return ErrNotPlanned

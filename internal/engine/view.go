@@ -14,6 +14,8 @@ type View struct {
 	// Listed, if not nil, is called for each directory listed, which a
 	// sender does once the sink has accepted the directory.
 	Listed func(i int)
+	// Book, if not nil, is moved to each entry opened.
+	Book *Book
 }
 
 // NewView returns a view of p that shows nothing.
@@ -51,6 +53,9 @@ func (v *View) Open(path string) (i int, ok bool) {
 		return -1, false
 	}
 	v.Opened = i
+	if v.Book != nil {
+		v.Book.Move(i)
+	}
 	return i, true
 }
 

@@ -29,6 +29,7 @@ var ageFactor = 0.9
 // what it is given.
 type barMeter struct {
 	bar     *progressbar.ProgressBar                 // invisible; writes to the terminal (muted outside the foreground)
+	w       io.Writer                                // the terminal, for a Board drawing in the meter's place
 	fg      func() bool                              // are we the terminal's foreground process group (can_output)
 	cols    func() int                               // the terminal's width, read at Start and on each resize
 	now     func() time.Time                         // the clock; tests fake it
@@ -54,7 +55,7 @@ func newMeter(w io.Writer, fg func() bool, cols func() int, now func() time.Time
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetVisibility(false), // no rendering of its own, so Bprintf writes verbatim
 		),
-		fg: fg, cols: cols, now: now, resized: resized,
+		w: w, fg: fg, cols: cols, now: now, resized: resized,
 	}
 }
 

@@ -2,7 +2,8 @@
 // per file on the terminal, redrawn about once a second and when the window is resized, written through
 // github.com/schollz/progressbar/v3. For a whole transfer (-r), which OpenSSH's meter does not follow, it
 // adds the transfer's position to each line while its file moves (the line left on screen is OpenSSH's)
-// and a summary line at the end.
+// and a summary line at the end. A copy moving several files at once draws a [Board] instead: one live
+// line for the whole transfer, drawn by progressbar, and the files' final lines in the copy's order.
 package progress
 
 import (

@@ -62,10 +62,20 @@ func helper(mode string) error {
 		m.Add(50)
 		m.Finish()
 		return nil
+	case "board": // two files at once on a Board, in a whole transfer
+		m := New(os.Stdout, false)
+		m.BeginTransfer(func() (int, int64) { return 2, 3<<20 + 1234 })
+		driveBoard(m)
+		m.EndTransfer()
+		return nil
 	case "quiet":
 		drive(New(os.Stdout, true))
 	case "background":
 		if err := inBackground(drive); err != nil {
+			return err
+		}
+	case "board-background":
+		if err := inBackground(driveBoard); err != nil {
 			return err
 		}
 	case "hold": // the foreground group while "background" runs: waits for its stdin to close
@@ -110,6 +120,27 @@ func drive(m Meter) {
 	m.Finish()
 	m.Start("empty", 0)
 	m.Finish()
+}
+
+// driveBoard moves two files at once through a Board on m, the second ending first, and shows their lines in
+// order.
+func driveBoard(m Meter) {
+	b := NewBoard(m, 2, 3<<20+1234)
+	big, small := b.Session(), b.Session()
+	big.Start("a.bin", 3<<20)
+	small.Start("b.txt", 1234)
+	small.Add(1234)
+	second := small.Finish()
+	for range 48 {
+		big.Add(64 << 10)
+	}
+	first := big.Finish()
+	for _, show := range []func(){first, second} {
+		if show != nil {
+			show()
+		}
+	}
+	b.Close()
 }
 
 // ptySession is a helper running in a new session whose controlling terminal is a fresh pseudo-terminal.
@@ -328,6 +359,28 @@ func TestTerminalResize(t *testing.T) {
 	wantMatch(t, "first line", segs[0], `w\.bin {40}   0%    0     0\.0KB/s   --:-- ETA`)
 	wantMatch(t, "line redrawn on resize", segs[1], `w\.bin {60}  (?: 0|50)% +\d+ +`+rateRE+` +\S+ ETA`)
 	wantMatch(t, "final line", segs[2], `w\.bin {60} 100%  100   `+rateRE+`   00:00    `)
+}
+
+// TestTerminalBoard: a Board's live line is gone once it is closed, leaving the files' lines in order and the
+// whole transfer's summary.
+func TestTerminalBoard(t *testing.T) {
+	out := runOnPTY(t, "board", 80)
+	if !strings.Contains(out, "\r0/2 files ") {
+		t.Errorf("no live line: %q", out)
+	}
+	got := screen([]string{out})
+	if len(got) != 3 {
+		t.Fatalf("screen %q, want two files' lines and the summary", got)
+	}
+	wantMatch(t, "first line", got[0], `a\.bin {40} 100% 3072KB `+rateRE+`   00:00`)
+	wantMatch(t, "second line", got[1], `b\.txt {40} 100% 1234   `+rateRE+`   00:00`)
+	wantMatch(t, "summary", got[2], `2 of 2 files, 3073KB in \d\d:\d\d, \d+\.\d[KMGT]B/s`)
+}
+
+func TestBackgroundBoardWritesNothing(t *testing.T) {
+	if out := runOnPTY(t, "board-background", 80); out != doneMark+"\r\n" {
+		t.Errorf("board in a background process group wrote %q", out)
+	}
 }
 
 func TestQuietTerminalWritesNothing(t *testing.T) {

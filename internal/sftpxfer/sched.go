@@ -14,7 +14,9 @@ import (
 // all the serial copy would have printed before it is out: the output,
 // the status and the tree are a serial copy's. A directory's own
 // finishing (its mode, and its times with -p) waits for everything inside
-// it, as the serial copy's does.
+// it, as the serial copy's does. With the meter on, a progress.Board draws
+// one live line for the files in flight, and each file's final line is
+// released with its messages.
 
 // inFlightBytes bounds the bytes of the files in flight at once: a file
 // weighs its size (a big file goes alone), so memory stays that of one
@@ -37,18 +39,28 @@ type sched struct {
 	// queue holds the messages not yet printed, in the serial copy's
 	// order; its head is the first still awaited.
 	queue  []*note
-	lost   error // a lost connection, in order: nothing after it shows
-	broken error // a lost connection, as it came
-	failed bool  // some copy failed
+	lost   error           // a lost connection, in order: nothing after it shows
+	broken error           // a lost connection, as it came
+	failed bool            // some copy failed
+	board  *progress.Board // the meter of the files in flight; nil when none shows
 }
 
-// note is the messages of one step of the serial copy, released once the
-// step is done.
+// note is what one step of the serial copy shows, released once the step
+// is done.
 type note struct {
-	msgs []string
-	done bool
-	err  error
+	lines []line
+	done  bool
+	err   error
 }
+
+// line is a message, or with show a file's final meter line.
+type line struct {
+	msg  string
+	show func()
+}
+
+// add adds a message to the step's.
+func (n *note) add(msg string) { n.lines = append(n.lines, line{msg: msg}) }
 
 // group is a directory whose finishing waits for what is inside it.
 type group struct {
@@ -58,12 +70,12 @@ type group struct {
 	note    *note
 }
 
-// newSched returns the sched of a tree copy: parallel only when nothing
-// is shown per file (no "Retrieving" lines, no meter), so that holding
-// messages back changes nothing a user sees.
+// newSched returns the sched of a tree copy: parallel only when no
+// "Retrieving" lines are shown, so that holding messages back changes
+// nothing a user sees but the meter, which a Board draws then.
 func (x *Transfer) newSched() *sched {
 	s := &sched{x: x, files: 1}
-	if x.Files > 1 && x.ProgressOnly && (x.Meter == nil || progress.Silent(x.Meter)) {
+	if x.Files > 1 && x.ProgressOnly {
 		// Every file and listing in flight holds one of the server's
 		// handles: files get half of them, listings (listAhead a level)
 		// the rest. A server that does not say how many gets as many
@@ -71,6 +83,13 @@ func (x *Transfer) newSched() *sched {
 		s.files = min(x.Files, sftp.DefaultRequests)
 		if h := x.Client.OpenHandles(); h > 0 {
 			s.files = min(x.Files, h/2)
+		}
+		if s.files > 1 && x.Meter != nil && !progress.Silent(x.Meter) {
+			// A remote tree is not counted ahead. A meter that cannot
+			// draw a board keeps the copy serial.
+			if s.board = progress.NewBoard(x.Meter, 0, 0); s.board == nil {
+				s.files = 1
+			}
 		}
 	}
 	s.room = sync.NewCond(&s.mu)
@@ -88,7 +107,9 @@ func (s *sched) walker() *Transfer {
 	return s.x.logTo(func(msg string) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.queue = append(s.queue, &note{msgs: []string{msg}, done: true})
+		n := &note{done: true}
+		n.add(msg)
+		s.queue = append(s.queue, n)
 		s.flush()
 	})
 }
@@ -138,7 +159,7 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	s.mu.Unlock()
 
 	s.wg.Go(func() {
-		err := copy(s.x.logTo(func(msg string) { n.msgs = append(n.msgs, msg) }))
+		err := copy(s.step(n))
 		s.mu.Lock()
 		s.busy--
 		s.load -= weight
@@ -149,6 +170,36 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	})
 	return nil
 }
+
+// step is the Transfer a file in flight copies with: its messages go to
+// n, and with a board, its meter is the board's.
+func (s *sched) step(n *note) *Transfer {
+	y := s.x.logTo(n.add)
+	if s.board != nil {
+		y.Meter = &fileMeter{f: s.board.Session(), n: n}
+	}
+	return y
+}
+
+// fileMeter is the meter of one file in flight: its bytes go to the
+// board's live line, its final line to its note, in its place among the
+// file's messages.
+type fileMeter struct {
+	f *progress.BoardFile
+	n *note
+}
+
+func (m *fileMeter) Start(name string, size int64) { m.f.Start(name, size) }
+func (m *fileMeter) Add(n int64)                   { m.f.Add(n) }
+
+func (m *fileMeter) Finish() {
+	if show := m.f.Finish(); show != nil {
+		m.n.lines = append(m.n.lines, line{show: show})
+	}
+}
+
+func (m *fileMeter) BeginTransfer(func() (int, int64)) {}
+func (m *fileMeter) EndTransfer()                      {}
 
 // repeats are the names that come more than once (in a listing, a
 // server's fault; among a pattern's matches, from several directories),
@@ -226,7 +277,7 @@ func (s *sched) sub(g *group) {
 		}
 		var err error
 		if g.finish != nil && !broken {
-			err = g.finish(s.x.logTo(func(msg string) { g.note.msgs = append(g.note.msgs, msg) }))
+			err = g.finish(s.x.logTo(g.note.add))
 		}
 		s.done(g.note, err)
 	}
@@ -256,8 +307,15 @@ func (s *sched) flush() {
 		if s.lost != nil {
 			continue
 		}
-		for _, m := range n.msgs {
-			s.x.Log(m)
+		for _, l := range n.lines {
+			switch {
+			case l.show != nil:
+				l.show()
+			case s.board != nil:
+				s.board.Above(func() { s.x.Log(l.msg) })
+			default:
+				s.x.Log(l.msg)
+			}
 		}
 		if ConnLost(n.err) {
 			s.lost = n.err
@@ -269,6 +327,9 @@ func (s *sched) flush() {
 // status given the walk's own, walkErr.
 func (s *sched) wait(walkErr error) error {
 	s.wg.Wait()
+	if s.board != nil {
+		s.board.Close()
+	}
 	switch {
 	case s.lost != nil:
 		return s.lost

@@ -48,9 +48,9 @@ type Transfer struct {
 	// then cuts it to the bytes written: a failed copy leaves no hole.
 	InPlace bool
 	// Files is how many files of a tree copy may be in flight at once
-	// (0 or 1: one at a time). It takes effect only with ProgressOnly and
-	// a silent meter; the messages, the status and the tree are those of
-	// a copy one file at a time.
+	// (0 or 1: one at a time). It takes effect only with ProgressOnly;
+	// the messages, the status, the tree and the files' meter lines are
+	// those of a copy one file at a time.
 	Files int
 	// Split, when not nil, holds the extra sessions big files are split
 	// across (split.go); nil copies every file on Client alone.
