@@ -124,6 +124,7 @@ type Source struct {
 // time. A failed copy does not stop the others; a lost connection does.
 func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool, o Options) error {
 	s := x.newSched()
+	w := s.walker()
 	g := s.enter(nil)
 	names := make([]string, len(srcs))
 	for i, src := range srcs {
@@ -136,18 +137,13 @@ func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool
 			break
 		}
 		dst := PathAppend(dir, names[i])
+		if again[names[i]] {
+			s.drain()
+		}
 		var err error
 		if src.Info.IsDir() && recursive {
-			// A tree goes alone, its own files in flight, so that its
-			// failure message follows all of them.
-			s.settle()
-			if err = x.UploadDir(src.Path, dst, o); err != nil && !ConnLost(err) {
-				x.errorf("failed to upload directory %s to %s", src.Path, targ)
-			}
+			err = w.uploadSourceTree(s, g, src.Path, dst, targ, o)
 		} else {
-			if again[names[i]] {
-				s.drain()
-			}
 			err = s.file(g, src.Info.Size(), func(x *Transfer) error {
 				err := x.Upload(src.Path, dst, o)
 				if err != nil && !ConnLost(err) {
@@ -155,6 +151,9 @@ func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool
 				}
 				return err
 			})
+		}
+		if again[names[i]] {
+			s.drain()
 		}
 		if ConnLost(err) {
 			status = err
@@ -166,4 +165,23 @@ func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool
 	}
 	s.close(g, nil)
 	return s.wait(status)
+}
+
+// uploadSourceTree uploads the tree src to dst as part of parent, its
+// files through s, and says once all of it is done whether anything in it
+// failed, in scp's words; x is s's walker.
+func (x *Transfer) uploadSourceTree(s *sched, parent *group, src, dst, targ string, o Options) error {
+	t := s.enter(parent)
+	status := x.uploadDirIn(s, t, src, dst, o)
+	if ConnLost(status) {
+		s.close(t, nil)
+		return status
+	}
+	s.close(t, func(x *Transfer) error {
+		if status != nil || t.failed {
+			x.errorf("failed to upload directory %s to %s", src, targ)
+		}
+		return nil
+	})
+	return status
 }

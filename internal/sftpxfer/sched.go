@@ -66,8 +66,16 @@ func (n *note) add(msg string) { n.lines = append(n.lines, line{msg: msg}) }
 type group struct {
 	parent  *group
 	pending int // files and directories inside not finished, +1 until closed
+	failed  bool // a file inside failed
 	finish  func(x *Transfer) error
 	note    *note
+}
+
+// fail records a failed file in g and the groups around it.
+func (g *group) fail() {
+	for ; g != nil; g = g.parent {
+		g.failed = true
+	}
 }
 
 // newSched returns the sched of a tree copy: parallel only when no
@@ -139,6 +147,7 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 		err := copy(s.x)
 		if err != nil {
 			s.failed = true
+			g.fail()
 		}
 		return err
 	}
@@ -161,6 +170,9 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 	s.wg.Go(func() {
 		err := copy(s.step(n))
 		s.mu.Lock()
+		if err != nil {
+			g.fail()
+		}
 		s.busy--
 		s.load -= weight
 		s.room.Signal()
@@ -240,10 +252,6 @@ func (s *sched) drain() {
 		s.room.Wait()
 	}
 }
-
-// settle waits until everything handed to s is done and its messages
-// are out, so that what comes next may print directly.
-func (s *sched) settle() { s.wg.Wait() }
 
 // close ends the walk of g: finish (nil: none) runs once everything in g
 // is done, its messages after theirs. Serial, it runs now and close

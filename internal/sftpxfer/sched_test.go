@@ -585,9 +585,9 @@ func TestParallelSourcesIsSerial(t *testing.T) {
 		// directory goes and a file the server may not write.
 		dst := filepath.Join(dir, "dst")
 		build(t, dst, []step{{path: "f020", kind: 'd'}, {path: "d4", kind: 'f', body: "x"},
-			{path: "f030", kind: 'f', body: "kept\n"}, chmod("f030", 0o444)})
+			{path: "f030", kind: 'f', body: "kept\n"}, chmod("f030", 0o444), {path: "d3/h005", kind: 'd'}})
 		if os.Getuid() == 0 {
-			for _, p := range []string{dst, dst + "/f020", dst + "/d4"} {
+			for _, p := range []string{dst, dst + "/f020", dst + "/d4", dst + "/d3", dst + "/d3/h005"} {
 				if err := os.Chown(p, nobody, nobody); err != nil {
 					t.Fatal(err)
 				}
@@ -609,7 +609,11 @@ func TestParallelSourcesIsSerial(t *testing.T) {
 			}
 			serial := runCopy(t, 1, setup, upload, "dst", Options{})
 			parallel := runCopy(t, 64, setup, upload, "dst", Options{})
-			compareRuns(t, serial, parallel, "Permission denied", "failed to upload file", "Failure")
+			failures := []string{"Permission denied", "failed to upload file", "Failure"}
+			if recursive {
+				failures = append(failures, "failed to upload directory {T}/l/src/d3 to TARG")
+			}
+			compareRuns(t, serial, parallel, failures...)
 		})
 	}
 }
