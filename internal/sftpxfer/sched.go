@@ -65,7 +65,7 @@ func (n *note) add(msg string) { n.lines = append(n.lines, line{msg: msg}) }
 // group is a directory whose finishing waits for what is inside it.
 type group struct {
 	parent  *group
-	pending int // files and directories inside not finished, +1 until closed
+	pending int  // files and directories inside not finished, +1 until closed
 	failed  bool // a file inside failed
 	finish  func(x *Transfer) error
 	note    *note
