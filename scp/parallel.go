@@ -162,7 +162,9 @@ func (w *worker) progress() Progress {
 
 // Send implements engine.Worker: it sends the paths that hold the batch's
 // files, then waits for the sink's last reply, so that its messages are
-// all in.
+// all in before the book moves to another batch. With no batch left, the
+// book moves no more: Close reads those replies after ending the sink's
+// input, so that they and its exit come in one round trip.
 func (w *worker) Send(b engine.Batch, book *engine.Book) bool {
 	w.book = book
 	w.view.Book = book
@@ -172,7 +174,7 @@ func (w *worker) Send(b engine.Batch, book *engine.Book) bool {
 			return false
 		}
 	}
-	return w.sender.Sync() == nil
+	return book.Dealt() || w.sender.Sync() == nil
 }
 
 // Close implements engine.Worker.

@@ -44,8 +44,9 @@ type Backend interface {
 // A Worker is one session of the files step.
 type Worker interface {
 	// Send sends a batch and waits until the remote has answered for all
-	// of it, adding what the session says to book, which the view it
-	// sends through moves (View.Book); false means the copy cannot go on.
+	// of it, unless no batch is left (Book.Dealt), adding what the
+	// session says to book, which the view it sends through moves
+	// (View.Book); false means the copy cannot go on.
 	Send(b Batch, book *Book) bool
 	// Close ends the session, adding its last messages to book, and
 	// closes book.

@@ -149,6 +149,16 @@ func (b *Book) take() int {
 	return i
 }
 
+// Dealt reports whether every batch of the files step has been taken: the
+// session then takes no other, so its book stays where it is until it is
+// closed.
+func (b *Book) Dealt() bool {
+	l := b.log
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.next >= len(l.firsts)
+}
+
 func (l *Log) signal() {
 	select {
 	case l.changed <- struct{}{}:

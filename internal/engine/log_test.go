@@ -197,3 +197,30 @@ func TestLogFlushEnded(t *testing.T) {
 		t.Errorf("released %q, want %q", r.got, want)
 	}
 }
+
+// TestBookDealt checks that a book knows when no batch is left to take, so
+// that a session sending the last one can leave its last replies to its
+// end.
+func TestBookDealt(t *testing.T) {
+	var r recorder
+	l := r.log(10)
+	l.deal([]int{1, 5})
+	w1, w2 := l.Book(idle), l.Book(idle)
+	steps := []struct {
+		take  *Book
+		taken int
+		dealt bool
+	}{
+		{w1, 0, false},
+		{w2, 1, true},
+		{w1, -1, true},
+	}
+	for i, s := range steps {
+		if got := s.take.take(); got != s.taken {
+			t.Fatalf("step %d: took %d, want %d", i, got, s.taken)
+		}
+		if w1.Dealt() != s.dealt || w2.Dealt() != s.dealt {
+			t.Errorf("step %d: Dealt %v, want %v", i, !s.dealt, s.dealt)
+		}
+	}
+}
