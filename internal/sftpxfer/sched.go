@@ -169,16 +169,20 @@ func (s *sched) file(g *group, weight int64, copy func(x *Transfer) error) error
 
 	s.wg.Go(func() {
 		err := copy(s.step(n))
-		s.mu.Lock()
 		if err != nil {
+			s.mu.Lock()
 			g.fail()
+			s.mu.Unlock()
 		}
+		s.done(n, err)
+		s.sub(g)
+		// The file leaves the air once the directories it finished are
+		// finished too, so that a drain waits for those as well.
+		s.mu.Lock()
 		s.busy--
 		s.load -= weight
 		s.room.Signal()
 		s.mu.Unlock()
-		s.done(n, err)
-		s.sub(g)
 	})
 	return nil
 }
