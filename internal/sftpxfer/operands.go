@@ -7,9 +7,10 @@ import (
 	"github.com/goscp/goscp/scp/sftp"
 )
 
-// An scp command's operands: the matches of a remote pattern downloaded,
-// several local sources uploaded. Their files go through one sched, so
-// that many small ones cost a few round trips in all, not a few each.
+// An scp command's operands: the matches of a remote pattern downloaded
+// or copied between two servers, several local sources uploaded. Their
+// files go through one sched, so that many small ones cost a few round
+// trips in all, not a few each.
 
 // A Match is a remote path that a pattern matched.
 type Match struct {
@@ -41,48 +42,53 @@ func (x *Transfer) CrossloadMatches(to *sftp.Client, matches []Match, dst string
 		func(x *Transfer, src, dst string) error { return x.Crossload(to, src, dst, nil, o) })
 }
 
-// eachMatch copies matches into dst, each under its own name, through one
-// sched: tree copies a directory as part of g with s's walker w, file a
-// file. When dst is local, a name that may be another's file too is
-// written alone.
+// eachMatch copies matches into dst, each under its own name: tree copies
+// a directory as part of g with s's walker w, file a file. When dst is
+// local, a name that may be another's file too is written alone.
 func (x *Transfer) eachMatch(matches []Match, dst string, recursive, local bool,
 	tree func(w *Transfer, s *sched, g *group, src, dst string) error,
 	file func(x *Transfer, src, dst string) error) error {
-	s := x.newSched()
-	w := s.walker()
-	g := s.enter(nil)
 	names := make([]string, len(matches))
 	for i, m := range matches {
 		names[i] = BaseName(m.Path)
 	}
-	again := s.repeats(names)
-	var status error
-	for i, m := range matches {
-		if x.interrupted() {
-			break
-		}
-		if w.RefuseDotDot(m.Path) {
-			status = ErrReported
-			continue
-		}
-		to := PathAppend(dst, names[i])
-		// A name that comes again (from matches in several directories),
-		// or that may be another's file too, is written alone.
-		alone := again[names[i]] || local && !s.serial() && mayAlias(to)
-		if alone {
-			s.drain()
-		}
-		var err error
-		if strings.HasSuffix(m.Path, "/") && recursive {
-			err = tree(w, s, g, m.Path, to)
-		} else {
+	return x.eachOperand(names, func(i int) bool { return local && mayAlias(PathAppend(dst, names[i])) },
+		func(w *Transfer, s *sched, g *group, i int) error {
+			m, to := matches[i], PathAppend(dst, names[i])
+			switch {
+			case w.RefuseDotDot(m.Path):
+				return ErrReported
+			case strings.HasSuffix(m.Path, "/") && recursive:
+				return tree(w, s, g, m.Path, to)
+			}
 			weight := m.Size
 			if weight < 0 {
 				weight = inFlightBytes
 			}
-			err = s.file(g, weight, func(x *Transfer) error { return file(x, m.Path, to) })
+			return s.file(g, weight, func(x *Transfer) error { return file(x, m.Path, to) })
+		})
+}
+
+// eachOperand copies the operands whose copies go to names, in order,
+// through one sched: copy hands the i-th to s as part of g, w being s's
+// walker. A name that comes again (from operands in several directories),
+// or one for which alone is true, is written alone.
+func (x *Transfer) eachOperand(names []string, alone func(i int) bool, copy func(w *Transfer, s *sched, g *group, i int) error) error {
+	s := x.newSched()
+	w := s.walker()
+	g := s.enter(nil)
+	again := s.repeats(names)
+	var status error
+	for i, name := range names {
+		if x.interrupted() {
+			break
 		}
-		if alone {
+		solo := again[name] || !s.serial() && alone(i)
+		if solo {
+			s.drain()
+		}
+		err := copy(w, s, g, i)
+		if solo {
 			s.drain()
 		}
 		if ConnLost(err) {
@@ -123,48 +129,25 @@ type Source struct {
 // move at once, with the messages, the status and the tree of one at a
 // time. A failed copy does not stop the others; a lost connection does.
 func (x *Transfer) UploadSources(srcs []Source, dir, targ string, recursive bool, o Options) error {
-	s := x.newSched()
-	w := s.walker()
-	g := s.enter(nil)
 	names := make([]string, len(srcs))
 	for i, src := range srcs {
 		names[i] = BaseName(src.Path)
 	}
-	again := s.repeats(names)
-	var status error
-	for i, src := range srcs {
-		if x.interrupted() {
-			break
-		}
-		dst := PathAppend(dir, names[i])
-		if again[names[i]] {
-			s.drain()
-		}
-		var err error
-		if src.Info.IsDir() && recursive {
-			err = w.uploadSourceTree(s, g, src.Path, dst, targ, o)
-		} else {
-			err = s.file(g, src.Info.Size(), func(x *Transfer) error {
+	// The remote names are not looked at: see the README on aliases.
+	return x.eachOperand(names, func(int) bool { return false },
+		func(w *Transfer, s *sched, g *group, i int) error {
+			src, dst := srcs[i], PathAppend(dir, names[i])
+			if src.Info.IsDir() && recursive {
+				return w.uploadSourceTree(s, g, src.Path, dst, targ, o)
+			}
+			return s.file(g, src.Info.Size(), func(x *Transfer) error {
 				err := x.Upload(src.Path, dst, o)
 				if err != nil && !ConnLost(err) {
 					x.errorf("failed to upload file %s to %s", src.Path, targ)
 				}
 				return err
 			})
-		}
-		if again[names[i]] {
-			s.drain()
-		}
-		if ConnLost(err) {
-			status = err
-			break
-		}
-		if err != nil {
-			status = ErrReported
-		}
-	}
-	s.close(g, nil)
-	return s.wait(status)
+		})
 }
 
 // uploadSourceTree uploads the tree src to dst as part of parent, its
