@@ -373,18 +373,7 @@ func TestParallelUploadIsSerial(t *testing.T) {
 	setup := func(t *testing.T, dir string) {
 		local := remoteTree[:len(remoteTree):len(remoteTree)]
 		build(t, filepath.Join(dir, "l"), append(local, step{path: "src/d3/dangling", kind: 'l', body: "nowhere"}))
-		// Remotely, a directory where a file goes, a file where a
-		// directory goes and a directory the server may not write.
-		dst := filepath.Join(dir, "dst")
-		build(t, dst, []step{{path: "src/f020", kind: 'd'}, {path: "src/d4", kind: 'f', body: "x"},
-			{path: "src/d1", kind: 'd'}, chmod("src/d1", 0o555)})
-		if os.Getuid() == 0 {
-			for _, p := range []string{dst, dst + "/src", dst + "/src/f020", dst + "/src/d4"} {
-				if err := os.Chown(p, nobody, nobody); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		blockedTarget(t, filepath.Join(dir, "dst"))
 	}
 	for _, preserve := range []bool{false, true} {
 		t.Run(fmt.Sprintf("preserve=%v", preserve), func(t *testing.T) {
@@ -403,16 +392,7 @@ func TestParallelUploadIsSerial(t *testing.T) {
 func TestParallelCrossloadIsSerial(t *testing.T) {
 	setup := func(t *testing.T, dir string) {
 		build(t, filepath.Join(dir, "r"), remoteTree)
-		dst := filepath.Join(dir, "dst")
-		build(t, dst, []step{{path: "src/f020", kind: 'd'}, {path: "src/d4", kind: 'f', body: "x"},
-			{path: "src/d1", kind: 'd'}, chmod("src/d1", 0o555)})
-		if os.Getuid() == 0 {
-			for _, p := range []string{dst, dst + "/src", dst + "/src/f020", dst + "/src/d4"} {
-				if err := os.Chown(p, nobody, nobody); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		blockedTarget(t, filepath.Join(dir, "dst"))
 	}
 	for _, preserve := range []bool{false, true} {
 		t.Run(fmt.Sprintf("preserve=%v", preserve), func(t *testing.T) {
@@ -425,6 +405,30 @@ func TestParallelCrossloadIsSerial(t *testing.T) {
 			parallel := runCopyOn(t, filteredClient(t, "d3"), 64, setup, crossload, "dst/src", o)
 			compareRuns(t, serial, parallel, "Permission denied", "No such file", "not a regular file", "exists but is not a directory", "Failure")
 		})
+	}
+}
+
+// blockedTarget makes the target tree dst/src with, for the server, a
+// directory where a file goes, a file where a directory goes and a
+// directory it may not write.
+func blockedTarget(t *testing.T, dst string) {
+	t.Helper()
+	build(t, dst, []step{{path: "src/f020", kind: 'd'}, {path: "src/d4", kind: 'f', body: "x"},
+		{path: "src/d1", kind: 'd'}, chmod("src/d1", 0o555)})
+	serverOwns(t, dst, dst+"/src", dst+"/src/f020", dst+"/src/d4")
+}
+
+// serverOwns gives paths to the user the server runs as, when that is
+// not us.
+func serverOwns(t *testing.T, paths ...string) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		return
+	}
+	for _, p := range paths {
+		if err := os.Chown(p, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -512,13 +516,7 @@ func TestParallelMatchesIsSerial(t *testing.T) {
 			step{path: "src/d5/d3", kind: 'f', body: "a file named as a directory\n"}))
 		dst := filepath.Join(dir, "dst")
 		build(t, dst, []step{{path: "d1/g005", kind: 'd'}, {path: "d4", kind: 'f', body: "x"}})
-		if os.Getuid() == 0 {
-			for _, p := range []string{dst, dst + "/d1", dst + "/d1/g005", dst + "/d4"} {
-				if err := os.Chown(p, nobody, nobody); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		serverOwns(t, dst, dst+"/d1", dst+"/d1/g005", dst+"/d4")
 	}
 	to := serverClient(t)
 	for _, crossload := range []bool{false, true} {
@@ -586,13 +584,7 @@ func TestParallelSourcesIsSerial(t *testing.T) {
 		dst := filepath.Join(dir, "dst")
 		build(t, dst, []step{{path: "f020", kind: 'd'}, {path: "d4", kind: 'f', body: "x"},
 			{path: "f030", kind: 'f', body: "kept\n"}, chmod("f030", 0o444), {path: "d3/h005", kind: 'd'}})
-		if os.Getuid() == 0 {
-			for _, p := range []string{dst, dst + "/f020", dst + "/d4", dst + "/d3", dst + "/d3/h005"} {
-				if err := os.Chown(p, nobody, nobody); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		serverOwns(t, dst, dst+"/f020", dst+"/d4", dst+"/d3", dst+"/d3/h005")
 	}
 	for _, recursive := range []bool{false, true} {
 		t.Run(fmt.Sprintf("recursive=%v", recursive), func(t *testing.T) {
