@@ -118,20 +118,30 @@ func TestFallback(t *testing.T) {
 	}
 }
 
+// sftpOnlyRun is one side of a comparison on a server that only SFTP can
+// copy through.
+type sftpOnlyRun struct {
+	name string
+	prog string
+	srv  *sshdtest.Server
+}
+
+// sftpOnlyRuns are OpenSSH's scp in SFTP mode against a plain server, and
+// ours against a server without scp and one that allows only SFTP.
+func sftpOnlyRuns(t *testing.T, ours string) []sftpOnlyRun {
+	plain := sshdtest.Start(t, sshdtest.Config{})
+	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
+	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
+	return []sftpOnlyRun{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", ours, noscp}, {"ours-sftp-only", ours, forced}}
+}
+
 // TestFallbackManyFiles falls back from an upload big enough for parallel
 // sessions, whose workers find no scp before the serial session does.
 func TestFallbackManyFiles(t *testing.T) {
 	needOpenSSH(t)
 	prog := needOurs(t)
-	plain := sshdtest.Start(t, sshdtest.Config{})
-	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
-	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
 	trees := map[string]map[string]entry{}
-	for _, run := range []struct {
-		name string
-		prog string
-		srv  *sshdtest.Server
-	}{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", prog, noscp}, {"ours-sftp-only", prog, forced}} {
+	for _, run := range sftpOnlyRuns(t, prog) {
 		root := t.TempDir()
 		src := filepath.Join(root, "local", "many")
 		if err := os.MkdirAll(filepath.Join(src, "sub"), 0o755); err != nil {

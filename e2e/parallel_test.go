@@ -433,15 +433,8 @@ func testParallelDownloadCase(t *testing.T, srv *sshdtest.Server, c parallelCase
 func TestParallelDownloadFallback(t *testing.T) {
 	needOpenSSH(t)
 	prog := needOurs(t)
-	plain := sshdtest.Start(t, sshdtest.Config{})
-	noscp := sshdtest.Start(t, sshdtest.Config{Extra: noSCP})
-	forced := sshdtest.Start(t, sshdtest.Config{Extra: []string{"ForceCommand internal-sftp"}})
 	trees := map[string]map[string]entry{}
-	for _, run := range []struct {
-		name string
-		prog string
-		srv  *sshdtest.Server
-	}{{"openssh-sftp", opensshSCP, plain}, {"ours-no-scp", prog, noscp}, {"ours-sftp-only", prog, forced}} {
+	for _, run := range sftpOnlyRuns(t, prog) {
 		root := t.TempDir()
 		remote, dst := filepath.Join(root, "remote"), filepath.Join(root, "local", "dst")
 		parallelTree(t, remote)
